@@ -1,0 +1,36 @@
+"""What a detector sees and what it must provide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from narrascope.model import Annotation, Sentence, StoredDocument
+
+
+@dataclass(frozen=True)
+class AnalysisInput:
+    """A document with its sentences and their embeddings (rows align with `sentences`)."""
+
+    document: StoredDocument
+    sentences: list[Sentence]
+    vectors: np.ndarray
+
+    def sentence_text(self, i: int) -> str:
+        return self.sentences[i].slice(self.document.text)
+
+
+class Detector(Protocol):
+    """A pipeline component: `predict` is pure; the analysis step persists what it returns."""
+
+    name: str
+    version: str
+
+    @property
+    def config_hash(self) -> str:
+        """Changes whenever the detector would give different results (settings, codebook)."""
+        ...
+
+    def predict(self, batch: list[AnalysisInput]) -> list[list[Annotation]]: ...

@@ -1,0 +1,1 @@
+"""Per-language text helpers: segmentation and tokenisation."""

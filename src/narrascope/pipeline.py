@@ -1,0 +1,101 @@
+"""The library calls the CLI (and any other face) are thin over: one function per job."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from tqdm import tqdm
+
+from narrascope.analyze import Analyzer, AnalyzeReport
+from narrascope.config import Settings
+from narrascope.detect import create
+from narrascope.detect.base import Detector
+from narrascope.detect.codebook import load_codebooks
+from narrascope.detect.themes import DEFAULT_THRESHOLD
+from narrascope.detect.themes import NAME as THEMES
+from narrascope.embed import Encoder
+from narrascope.ingest import Ingestor, load_sources
+from narrascope.model import IngestReport
+from narrascope.report import collect, write_report
+from narrascope.store import Store, repo
+
+
+@dataclass
+class Context:
+    """What every job needs: settings, the store, and the encoder (loaded at most once)."""
+
+    settings: Settings
+    store: Store
+    encoder: Encoder
+    show_progress: bool | None = None  # None: only on a terminal
+
+    @classmethod
+    def open(cls, settings: Settings, show_progress: bool | None = None) -> Context:
+        return cls(settings, Store(settings.db_url), Encoder(), show_progress)
+
+    def bar(self, total: int | None, desc: str, unit: str) -> tqdm:  # type: ignore[type-arg]
+        disable = None if self.show_progress is None else not self.show_progress
+        return tqdm(total=total, desc=desc, unit=unit, disable=disable, leave=False)
+
+
+def _tick(bar: tqdm, n: int) -> None:  # type: ignore[type-arg]
+    bar.update(n)
+
+
+def import_sources(ctx: Context, path: Path) -> int:
+    found = load_sources(path)
+    with ctx.store.transaction() as conn:
+        for src in found:
+            repo.upsert_source(conn, src)
+    return len(found)
+
+
+def ingest(
+    ctx: Context,
+    inputs: Sequence[str],
+    *,
+    source: str | None = None,
+    sources_file: Path | None = None,
+) -> IngestReport:
+    """Store documents from files, folders, URLs and feeds (and the sources file's feeds when no
+    input is given)."""
+    if sources_file:
+        import_sources(ctx, sources_file)
+        if not inputs:
+            inputs = [s.feed for s in load_sources(sources_file) if s.feed]
+    with ctx.bar(None, "ingest", "doc") as bar:
+        return Ingestor(ctx.store, ctx.settings).ingest(
+            inputs, source=source, progress=lambda _name: _tick(bar, 1)
+        )
+
+
+def detectors(
+    ctx: Context, codebooks: Sequence[Path], threshold: float = DEFAULT_THRESHOLD
+) -> list[Detector]:
+    found: list[Detector] = []
+    if codebooks:
+        book = load_codebooks(list(codebooks))
+        found.append(create(THEMES, codebook=book, encoder=ctx.encoder, threshold=threshold))
+    return found
+
+
+def analyze(
+    ctx: Context, codebooks: Sequence[Path] = (), threshold: float = DEFAULT_THRESHOLD
+) -> AnalyzeReport:
+    analyzer = Analyzer(ctx.store, ctx.encoder, detectors(ctx, codebooks, threshold))
+    bar = ctx.bar(0, "analyze", "doc")
+    started: Callable[[int], None] = lambda n: bar.reset(total=n)  # noqa: E731
+    try:
+        return analyzer.run(progress=lambda n: _tick(bar, n), on_start=started)
+    finally:
+        bar.close()
+
+
+def report(ctx: Context, out_dir: Path, since: date | None = None,
+           until: date | None = None) -> dict[str, Path]:
+    with ctx.store.read() as conn:
+        data = collect(conn, since, until)
+    return write_report(data, out_dir)

@@ -1,0 +1,148 @@
+"""Gathering what a report shows from the store, as typed records."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Connection, and_, select
+
+from narrascope.store.schema import annotations_table, documents, sources
+
+UNKNOWN_KIND = "other"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A detector's finding on a document, with everything needed to cite it."""
+
+    kind: str
+    label: str
+    label_text: str
+    score: float
+    document_id: int
+    title: str | None
+    source: str | None
+    source_kind: str
+    country: str | None
+    published: date | None
+    url: str | None
+    evidence: str | None
+    start: int | None
+    end: int | None
+    detector: str
+
+
+@dataclass(frozen=True)
+class Reprint:
+    document_id: int
+    original_id: int
+    similarity: float
+    title: str | None
+    source: str | None
+    published: date | None
+
+
+@dataclass
+class ReportData:
+    since: date | None
+    until: date | None
+    documents: int = 0
+    first_date: date | None = None
+    last_date: date | None = None
+    by_language: dict[str, int] = field(default_factory=dict)
+    by_source_kind: dict[str, int] = field(default_factory=dict)
+    per_day_by_kind: dict[str, dict[date, int]] = field(default_factory=dict)
+    themes: list[Finding] = field(default_factory=list)
+    reprints: list[Reprint] = field(default_factory=list)
+
+    def theme_labels(self) -> dict[str, str]:
+        return {f.label: f.label_text for f in self.themes}
+
+    def themes_by_week_and_kind(self) -> dict[str, dict[str, dict[date, int]]]:
+        """theme -> source kind -> week (Monday) -> documents."""
+        out: dict[str, dict[str, dict[date, int]]] = defaultdict(lambda: defaultdict(Counter))
+        for f in self.themes:
+            if f.published:
+                week = f.published - timedelta(days=f.published.weekday())
+                out[f.label][f.source_kind][week] += 1
+        return {t: {k: dict(v) for k, v in kinds.items()} for t, kinds in out.items()}
+
+
+def _window(since: date | None, until: date | None):  # type: ignore[no-untyped-def]
+    conds = []
+    if since:
+        conds.append(documents.c.published >= since)
+    if until:
+        conds.append(documents.c.published <= until)
+    return and_(*conds) if conds else None
+
+
+def collect(conn: Connection, since: date | None = None, until: date | None = None) -> ReportData:
+    data = ReportData(since=since, until=until)
+    where = _window(since, until)
+    doc_query = select(
+        documents.c.id, documents.c.language, documents.c.published, documents.c.title,
+        documents.c.near_duplicate_of, documents.c.near_duplicate_similarity,
+        sources.c.name.label("source"), sources.c.kind.label("kind"),
+    ).outerjoin(sources, sources.c.id == documents.c.source_id)
+    if where is not None:
+        doc_query = doc_query.where(where)
+    per_day: dict[str, Counter[date]] = defaultdict(Counter)
+    languages: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    dates = []
+    for r in conn.execute(doc_query):
+        kind = r.kind or UNKNOWN_KIND
+        data.documents += 1
+        languages[r.language] += 1
+        kinds[kind] += 1
+        if r.published:
+            per_day[kind][r.published] += 1
+            dates.append(r.published)
+        if r.near_duplicate_of is not None:
+            data.reprints.append(Reprint(r.id, r.near_duplicate_of,
+                                         float(r.near_duplicate_similarity or 0.0), r.title,
+                                         r.source, r.published))
+    data.by_language = dict(languages.most_common())
+    data.by_source_kind = dict(kinds.most_common())
+    data.per_day_by_kind = {k: dict(sorted(v.items())) for k, v in sorted(per_day.items())}
+    data.first_date = min(dates, default=None)
+    data.last_date = max(dates, default=None)
+    data.themes = findings(conn, "theme", since, until)
+    return data
+
+
+def findings(
+    conn: Connection, kind: str, since: date | None = None, until: date | None = None
+) -> list[Finding]:
+    """Findings of one kind in the window, newest first, best score first within a day."""
+    query = (
+        select(
+            annotations_table, documents.c.title, documents.c.published, documents.c.url,
+            sources.c.name.label("source"), sources.c.kind.label("source_kind"),
+            sources.c.country,
+        )
+        .join(documents, documents.c.id == annotations_table.c.document_id)
+        .outerjoin(sources, sources.c.id == documents.c.source_id)
+        .where(annotations_table.c.kind == kind)
+    )
+    where = _window(since, until)
+    if where is not None:
+        query = query.where(where)
+    out = []
+    for r in conn.execute(query):
+        extra = json.loads(r.extra) if r.extra else {}
+        out.append(
+            Finding(
+                kind=r.kind, label=r.label, label_text=str(extra.get("theme_label", r.label)),
+                score=float(r.score), document_id=int(r.document_id), title=r.title,
+                source=r.source, source_kind=r.source_kind or UNKNOWN_KIND, country=r.country,
+                published=r.published, url=r.url, evidence=r.evidence, start=r.start, end=r.end,
+                detector=r.detector,
+            )
+        )
+    out.sort(key=lambda f: (f.published or date.min, f.score), reverse=True)
+    return out

@@ -1,0 +1,40 @@
+"""`analyze-text --json`: one text in, DESIGN.md's object out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from narrascope.analyze import analyze_text
+from narrascope.detect.codebook import load_codebooks
+from narrascope.detect.themes import ThemeDetector
+from narrascope.embed import Encoder
+from narrascope.ingest.langid import LanguageIdentifier
+
+
+def analyze_text_json(
+    text: str,
+    codebooks: Sequence[Path],
+    threshold: float,
+    language: str | None = None,
+    encoder: Encoder | None = None,
+) -> dict[str, Any]:
+    encoder = encoder or Encoder()
+    detectors = []
+    if codebooks:
+        detectors.append(ThemeDetector(load_codebooks(list(codebooks)), encoder, threshold))
+    result = analyze_text(text, encoder, detectors, LanguageIdentifier(), language)
+    themes = [
+        {"id": a.label, "label": a.extra.get("theme_label", a.label), "score": a.score,
+         "evidence": a.evidence, "start": a.start, "end": a.end}
+        for found in result.findings.values() for a in found if a.kind == "theme"
+    ]
+    return {
+        "language": result.language,
+        "sentences": [{"start": s.start, "end": s.end} for s in result.sentences],
+        "techniques": [],
+        "narratives": [],
+        "entities": [],
+        "themes": sorted(themes, key=lambda t: -float(t["score"])),
+    }
