@@ -228,3 +228,7 @@ def sources_import(obj: dict[str, Any], file: Path) -> None:
     """Import (or update) sources from a sources TOML file."""
     ctx = pipeline.Context.open(_settings(obj))
     click.echo(f"imported {pipeline.import_sources(ctx, file)} sources")
+
+
+if __name__ == "__main__":
+    main()

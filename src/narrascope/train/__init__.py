@@ -1,0 +1,1 @@
+"""Trainers that learn the shipped model parameters from public annotated data."""

@@ -1,0 +1,414 @@
+"""Learn the codebook-theme calibration (``models/themes-calibration.json``) from SemEval-2025
+Task 10, subtask 2 (news annotated with the narratives and sub-narratives they convey).
+
+Each sub-narrative of the task's taxonomy is treated as a codebook theme (its definition and its
+example sentences are the prototypes). For every (document, theme) pair of the same domain the
+feature is the cosine the detector sees, max over the document's sentences of max over the theme's
+prototypes, and the label is whether the annotators gave the document that sub-narrative. A
+one-dimensional logistic regression on the TRAIN pairs gives slope and intercept; the DEV pairs
+are only scored. The test split is never read.
+
+Positives and negatives are weighted equally within each domain, because analysts' codebooks have
+a far higher share of relevant documents than one sub-narrative in ~40; see the model card.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from narrascope.detect.codebook import Theme
+from narrascope.embed import ENCODER_NAME, Encoder
+from narrascope.errors import NarrascopeError
+from narrascope.nlp.segment import split_sentences
+
+FloatArray = npt.NDArray[np.float64]
+StrArray = npt.NDArray[np.str_]
+Progress = Callable[[str], None]
+
+DATASET = "semeval2025t10"
+DOMAINS = ("URW", "CC")
+LANGUAGES = ("BG", "EN", "HI", "PT", "RU")
+COMMAND = "narrascope train themes"
+THRESHOLD = 0.5
+# A balanced fit is shipped as it is when its train-F1-best threshold lies in this range.
+ACCEPTED_THRESHOLDS = (0.40, 0.60)
+_L2 = 1e-2  # on the slope only; the total sample weight is the number of pairs (~10^5)
+_ENCODE_CHUNK = 4096
+# Document-id tokens that name the domain (used only for documents labelled just "Other").
+_DOMAIN_HINTS = {"CC": "CC", "UA": "URW", "URW": "URW"}
+
+
+@dataclass(frozen=True)
+class TaskTheme:
+    """A sub-narrative as a codebook theme; ``theme.label`` is the annotation string."""
+
+    theme: Theme
+    domain: str
+
+
+@dataclass(frozen=True)
+class Doc:
+    doc_id: str
+    language: str
+    domains: tuple[str, ...]
+    sentences: tuple[str, ...]
+    gold: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """One row per (document, same-domain theme) pair."""
+
+    x: FloatArray
+    y: FloatArray
+    domain: StrArray
+    language: StrArray
+
+
+# ---------------------------------------------------------------- data
+
+
+def load_themes(taxonomy_dir: Path) -> list[TaskTheme]:
+    """The taxonomy's sub-narratives (without the "Other" ones) as codebook themes."""
+    tree = json.loads((taxonomy_dir / "taxonomy.json").read_text(encoding="utf-8-sig"))
+    home = {
+        sub: (domain, narrative)
+        for domain, narratives in tree.items()
+        for narrative, subs in narratives.items()
+        for sub in subs
+    }
+    path = taxonomy_dir / "subnarrative_definitions.csv"
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    themes = []
+    for row in rows:
+        name = row["subnarrative"].strip()
+        if name == "Other":
+            continue
+        if name not in home:
+            raise NarrascopeError(f"{path}: sub-narrative {name!r} is not in taxonomy.json")
+        domain, narrative = home[name]
+        cell = row.get("examples") or ""
+        examples = tuple(s.slice(cell).strip() for s in split_sentences(cell, "en"))
+        label = f"{domain}: {narrative}: {name}"
+        theme = Theme(name, label, row["definition"].strip(), tuple(e for e in examples if e))
+        themes.append(TaskTheme(theme, domain))
+    return themes
+
+
+def _read_annotations(path: Path) -> dict[str, frozenset[str]]:
+    """article_id -> its gold sub-narrative labels (third column, ';'-joined)."""
+    gold: dict[str, frozenset[str]] = {}
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) >= 3 and fields[0]:
+            gold[fields[0]] = frozenset(s.strip() for s in fields[2].split(";") if s.strip())
+    return gold
+
+
+def _doc_domains(doc_id: str, gold: frozenset[str]) -> tuple[str, ...]:
+    """The domain(s) from the labels; for "Other"-only documents from the id, else both."""
+    prefixes = {label.split(":", 1)[0].strip() for label in gold if label != "Other"}
+    found = tuple(d for d in DOMAINS if d in prefixes)
+    if found:
+        return found
+    tokens = re.split(r"[_\-.]", doc_id.upper())
+    hinted = {_DOMAIN_HINTS[t] for t in tokens if t in _DOMAIN_HINTS}
+    return tuple(d for d in DOMAINS if d in hinted) or DOMAINS
+
+
+def load_split(root: Path, split: str, language: str, max_sentences: int) -> list[Doc]:
+    """The subtask-2 documents of one split ("train" or "dev") and language, with gold labels."""
+    if split not in ("train", "dev"):
+        raise ValueError(f"only the train and dev splits are used, not {split!r}")
+    base = root / split / language
+    doc_dir = base / ("raw-documents" if split == "train" else "subtask-2-documents")
+    annotations = base / "subtask-2-annotations.txt"
+    if not annotations.is_file():
+        raise NarrascopeError(f"{annotations}: no such file; is the SemEval-2025 Task 10 data "
+                              "staged under the data directory?")
+    docs = []
+    for doc_id, gold in sorted(_read_annotations(annotations).items()):
+        raw = (doc_dir / doc_id).read_text(encoding="utf-8-sig")
+        text = raw.replace("\r\n", "\n").replace("\r", "\n")
+        spans = split_sentences(text, language.lower())[:max_sentences]
+        sentences = tuple(s.slice(text) for s in spans)
+        docs.append(Doc(doc_id, language, _doc_domains(doc_id, gold), sentences, gold))
+    return docs
+
+
+# ---------------------------------------------------------------- features
+
+
+def _theme_cosines(
+    sentences: list[str], themes: Sequence[TaskTheme], encoder: Encoder, say: Progress
+) -> FloatArray:
+    """cosine[sentence, theme]: max over the theme's prototypes, as the detector computes it."""
+    groups = [t.theme.prototypes() for t in themes]
+    prototypes = encoder.encode([p for group in groups for p in group])
+    chunks = []
+    for start in range(0, len(sentences), _ENCODE_CHUNK):
+        chunks.append(encoder.encode(sentences[start : start + _ENCODE_CHUNK]) @ prototypes.T)
+        say(f"embedded {min(start + _ENCODE_CHUNK, len(sentences))}/{len(sentences)} sentences")
+    sims = np.concatenate(chunks) if chunks else np.zeros((0, len(prototypes)))
+    out = np.zeros((len(sentences), len(themes)))
+    col = 0
+    for j, group in enumerate(groups):
+        out[:, j] = sims[:, col : col + len(group)].max(axis=1)
+        col += len(group)
+    return out
+
+
+def document_features(
+    docs: Sequence[Doc], themes: Sequence[TaskTheme], encoder: Encoder, say: Progress
+) -> FloatArray:
+    """feature[document, theme] = max over the document's sentences (0 for an empty one)."""
+    sentences = [s for d in docs for s in d.sentences]
+    cosines = _theme_cosines(sentences, themes, encoder, say)
+    features = np.zeros((len(docs), len(themes)))
+    start = 0
+    for i, doc in enumerate(docs):
+        n = len(doc.sentences)
+        if n:
+            features[i] = cosines[start : start + n].max(axis=0)
+        start += n
+    return features
+
+
+def build_pairs(docs: Sequence[Doc], themes: Sequence[TaskTheme], features: FloatArray) -> Pairs:
+    """Pairs of each document with the themes of its own domain(s) only."""
+    xs: list[float] = []
+    ys: list[float] = []
+    domains: list[str] = []
+    languages: list[str] = []
+    for i, doc in enumerate(docs):
+        for j, task_theme in enumerate(themes):
+            if task_theme.domain in doc.domains:
+                xs.append(float(features[i, j]))
+                ys.append(1.0 if task_theme.theme.label in doc.gold else 0.0)
+                domains.append(task_theme.domain)
+                languages.append(doc.language)
+    return Pairs(np.array(xs, dtype=np.float64), np.array(ys, dtype=np.float64),
+                 np.array(domains, dtype=np.str_), np.array(languages, dtype=np.str_))
+
+
+# ---------------------------------------------------------------- fit
+
+
+def sigmoid(z: FloatArray) -> FloatArray:
+    out: FloatArray = 0.5 * (1.0 + np.tanh(0.5 * z))  # overflow-free
+    return out
+
+
+def balanced_weights(y: FloatArray, groups: StrArray) -> FloatArray:
+    """Weights under which positives and negatives weigh the same within each group; each group
+    keeps a total weight equal to its number of pairs."""
+    weights = np.zeros_like(y)
+    for group in np.unique(groups):
+        member = groups == group
+        for cls in (0.0, 1.0):
+            cell = member & (y == cls)
+            count = int(cell.sum())
+            if count:
+                weights[cell] = member.sum() / (2.0 * count)
+    return weights
+
+
+def _penalised_loss(beta: FloatArray, design: FloatArray, y: FloatArray, w: FloatArray,
+                    l2: float) -> float:
+    z = design @ beta
+    # log(1 + e^z) - y z, computed stably
+    loss = np.logaddexp(0.0, z) - y * z
+    return float(w @ loss + 0.5 * l2 * beta[0] ** 2)
+
+
+def fit_logistic(x: FloatArray, y: FloatArray, weights: FloatArray | None = None, *,
+                 l2: float = _L2, max_iter: int = 100, tol: float = 1e-9) -> tuple[float, float]:
+    """Weighted 1-D logistic regression by Newton's method (IRLS) with step halving; L2 on the
+    slope only. Returns (slope, intercept) of P(y=1) = sigmoid(slope * x + intercept)."""
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=np.float64)
+    design = np.column_stack([x, np.ones_like(x)])
+    penalty = np.diag([l2, 0.0])
+    beta = np.zeros(2)
+    loss = _penalised_loss(beta, design, y, w, l2)
+    for _ in range(max_iter):
+        p = sigmoid(design @ beta)
+        grad = design.T @ (w * (p - y)) + penalty @ beta
+        hessian = (design * (w * p * (1.0 - p))[:, None]).T @ design + penalty
+        step = np.linalg.solve(hessian + 1e-12 * np.eye(2), grad)
+        scale = 1.0
+        while scale > 1e-6:
+            candidate = beta - scale * step
+            new_loss = _penalised_loss(candidate, design, y, w, l2)
+            if new_loss <= loss:
+                break
+            scale /= 2.0
+        beta, converged = candidate, loss - new_loss < tol * max(1.0, abs(loss))
+        loss = new_loss
+        if converged:
+            break
+    return float(beta[0]), float(beta[1])
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def roc_auc(scores: FloatArray, y: FloatArray) -> float:
+    """Area under the ROC curve (Mann-Whitney, ties count half); NaN without both classes."""
+    n_pos = int((y == 1).sum())
+    n_neg = len(y) - n_pos
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    average_rank = np.cumsum(counts) - (counts - 1) / 2.0
+    ranks = average_rank[inverse]
+    return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
+
+
+def precision_recall_f1(scores: FloatArray, y: FloatArray, threshold: float,
+                        weights: FloatArray | None = None) -> dict[str, float]:
+    """At score >= threshold; with weights, counts are weighted."""
+    w = np.ones_like(y) if weights is None else weights
+    predicted = scores >= threshold
+    tp = float(w[predicted & (y == 1)].sum())
+    fp = float(w[predicted & (y == 0)].sum())
+    fn = float(w[~predicted & (y == 1)].sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def best_f1_threshold(scores: FloatArray, y: FloatArray,
+                      weights: FloatArray | None = None) -> tuple[float, float]:
+    """The threshold t (predict score >= t) with the best F1, and that F1."""
+    w = np.ones_like(y) if weights is None else weights
+    order = np.argsort(-scores, kind="stable")
+    s, positive, weight = scores[order], y[order] == 1, w[order]
+    tp = np.cumsum(np.where(positive, weight, 0.0))
+    fp = np.cumsum(np.where(positive, 0.0, weight))
+    total_pos = tp[-1] if len(tp) else 0.0
+    last_of_tie = np.r_[s[1:] != s[:-1], True]
+    f1 = np.where(last_of_tie, 2 * tp / np.maximum(tp + fp + total_pos, 1e-12), -1.0)
+    best = int(np.argmax(f1))
+    return float(s[best]), float(f1[best])
+
+
+def evaluate(scores: FloatArray, y: FloatArray, threshold: float = THRESHOLD) -> dict[str, Any]:
+    metrics: dict[str, Any] = {"pairs": len(y), "positives": int(y.sum()),
+                               "auc": roc_auc(scores, y)}
+    metrics.update(precision_recall_f1(scores, y, threshold))
+    metrics["brier"] = float(np.mean((scores - y) ** 2)) if len(y) else float("nan")
+    return _rounded(metrics)
+
+
+def _rounded(metrics: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}
+
+
+def _per_language(pairs: Pairs, scores: FloatArray) -> dict[str, dict[str, Any]]:
+    return {
+        str(lang): evaluate(scores[pairs.language == lang], pairs.y[pairs.language == lang])
+        for lang in sorted(set(pairs.language.tolist()))
+    }
+
+
+# ---------------------------------------------------------------- training run
+
+
+def choose_calibration(train: Pairs) -> dict[str, Any]:
+    """The balanced fit, shifted only if its train-F1-best threshold is outside 0.40-0.60."""
+    weights = balanced_weights(train.y, train.domain)
+    slope, intercept = fit_logistic(train.x, train.y, weights)
+    scores = sigmoid(slope * train.x + intercept)
+    threshold, f1 = best_f1_threshold(scores, train.y)
+    balanced_threshold, balanced_f1 = best_f1_threshold(scores, train.y, weights)
+    low, high = ACCEPTED_THRESHOLDS
+    shift = 0.0
+    if not low <= threshold <= high:
+        clipped = min(max(threshold, 1e-6), 1 - 1e-6)
+        shift = -math.log(clipped / (1 - clipped))  # maps that threshold to 0.5
+    return {
+        "slope": slope,
+        "intercept": intercept + shift,
+        "shipped": "balanced fit" if shift == 0.0 else "balanced fit, intercept shifted",
+        "balanced_fit": _rounded({
+            "slope": slope, "intercept": intercept, "intercept_shift": shift,
+            "train_f1_best_threshold": threshold, "train_f1_at_best_threshold": f1,
+            "train_f1_at_0.5": precision_recall_f1(scores, train.y, THRESHOLD)["f1"],
+            "train_balanced_f1_best_threshold": balanced_threshold,
+            "train_balanced_f1_at_best_threshold": balanced_f1,
+        }),
+    }
+
+
+def _load_docs(root: Path, split: str, languages: Sequence[str], max_sentences: int,
+               say: Progress) -> list[Doc]:
+    docs = [d for lang in languages for d in load_split(root, split, lang, max_sentences)]
+    say(f"{split}: {len(docs)} documents, {sum(len(d.sentences) for d in docs)} sentences")
+    return docs
+
+
+def _scored_report(calibration: dict[str, Any], train: Pairs, dev: Pairs) -> dict[str, Any]:
+    slope, intercept = calibration["slope"], calibration["intercept"]
+    train_scores = sigmoid(slope * train.x + intercept)
+    dev_scores = sigmoid(slope * dev.x + intercept)
+    dev_metrics = evaluate(dev_scores, dev.y)
+    weights = balanced_weights(dev.y, dev.domain)
+    dev_metrics["balanced_at_0.5"] = _rounded(
+        precision_recall_f1(dev_scores, dev.y, THRESHOLD, weights))
+    return {
+        "dev": dev_metrics,
+        "dev_per_language": _per_language(dev, dev_scores),
+        "train": evaluate(train_scores, train.y),
+        "train_per_language": _per_language(train, train_scores),
+    }
+
+
+def train_theme_calibration(
+    data_dir: Path,
+    out: Path,
+    *,
+    languages: Sequence[str] = LANGUAGES,
+    max_sentences: int = 80,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Fit the theme calibration on SemEval-2025 Task 10 train, score it on dev, write `out`
+    (JSON) and return what was written. `data_dir` holds ``semeval2025t10/``."""
+    say: Progress = progress or (lambda _message: None)
+    root = data_dir / DATASET
+    themes = load_themes(root / "taxonomy")
+    train_docs = _load_docs(root, "train", languages, max_sentences, say)
+    dev_docs = _load_docs(root, "dev", languages, max_sentences, say)
+    features = document_features([*train_docs, *dev_docs], themes, Encoder(), say)
+    train = build_pairs(train_docs, themes, features[: len(train_docs)])
+    dev = build_pairs(dev_docs, themes, features[len(train_docs) :])
+    calibration = choose_calibration(train)
+    say(f"slope {calibration['slope']:.3f}, intercept {calibration['intercept']:.3f} "
+        f"({calibration['shipped']})")
+    result: dict[str, Any] = {
+        "slope": round(calibration["slope"], 4),
+        "intercept": round(calibration["intercept"], 4),
+        "shipped": calibration["shipped"],
+        "trained_on": {"dataset": "SemEval-2025 Task 10, subtask 2", "split": "train",
+                       "languages": list(languages), "documents": len(train_docs),
+                       "themes": len(themes), "max_sentences": max_sentences},
+        "pairs_train": len(train.y),
+        "positives_train": int(train.y.sum()),
+        "balanced_fit": calibration["balanced_fit"],
+        **_scored_report(calibration, train, dev),
+        "command": COMMAND,
+        "encoder": ENCODER_NAME,
+    }
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return result
