@@ -53,7 +53,7 @@ class Exploding(ThemeDetector):
 
 def _counts(db: str) -> dict[str, int]:
     with create_engine(f"sqlite:///{db}").connect() as conn:
-        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()  # noqa: S608
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
                 for t in ("documents", "sentences", "embeddings", "annotations",
                           "analysis_runs")}
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from narrascope.nlp.segment import split_sentences
@@ -11,9 +13,11 @@ CASES = [
     ("ru", "В 2024 г. было много событий. Т.е. всё сложно! Президент заявил: «Мы победим». Да.",
      ["В 2024 г. было много событий.", "Т.е. всё сложно!", "Президент заявил: «Мы победим».",
       "Да."]),
-    ("ko", "조선인민군 군인들은 영웅적 위훈을 세웠다. 김정은 동지께서는 말씀하시였다. \"우리는 승리한다!\" 그렇다.",
-     ["조선인민군 군인들은 영웅적 위훈을 세웠다.", "김정은 동지께서는 말씀하시였다.", "\"우리는 승리한다!\"",
-      "그렇다."]),
+    ("ko",
+     "조선인민군 군인들은 영웅적 위훈을 세웠다. 김정은 동지께서는 말씀하시였다. "
+     "\"우리는 승리한다!\" 그렇다.",
+     ["조선인민군 군인들은 영웅적 위훈을 세웠다.", "김정은 동지께서는 말씀하시였다.",
+      "\"우리는 승리한다!\"", "그렇다."]),
     ("zh", "外交部发言人表示。我们坚决反对！这是什么？好的",
      ["外交部发言人表示。", "我们坚决反对！", "这是什么？", "好的"]),
 ]
@@ -33,7 +37,7 @@ def test_offsets_slice_the_text_exactly(language: str, text: str, _expected: lis
     for s in spans:
         piece = padded[s.start : s.end]
         assert piece == piece.strip() and piece
-    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
 
 
 def test_headings_and_hard_wrapped_lines() -> None:

@@ -1,0 +1,94 @@
+"""The command line: every command has help and is documented; JSON outputs keep their keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from narrascope.cli import main
+from tests.conftest import cli_json, run_cli
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[str]:
+    names = []
+    for name, cmd in group.commands.items():
+        names.append(f"{prefix}{name}")
+        if isinstance(cmd, click.Group):
+            names += _commands(cmd, f"{prefix}{name} ")
+    return names
+
+
+@pytest.mark.parametrize("command", _commands(main))
+def test_every_command_has_help_and_is_documented(command: str) -> None:
+    result = CliRunner().invoke(main, [*command.split(), "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    assert f"narrascope {command}" in README.read_text(), f"README does not document {command}"
+
+
+def test_analyze_text_json_keys(codebook: Path) -> None:
+    code, out = cli_json(":memory:", "analyze-text", "--codebook", str(codebook),
+                         input="Северокорейские бойцы проявили героизм в Курской области.")
+    assert code == 0
+    assert isinstance(out, dict)
+    assert set(out) == {"language", "sentences", "techniques", "narratives", "entities", "themes"}
+    assert out["language"] == "ru"
+    assert {"id", "score", "evidence"} <= set(out["themes"][0])
+
+
+def test_empty_text_is_a_clear_error(db: str) -> None:
+    result = run_cli(db, "analyze-text", input="   ")
+    assert result.exit_code == 2
+    assert "empty" in result.output
+
+
+def test_missing_codebook_is_a_clear_error(db: str, tmp_path: Path) -> None:
+    result = run_cli(db, "analyze", "--codebook", str(tmp_path / "none.toml"))
+    assert result.exit_code == 2
+    assert "no such codebook file" in result.output
+
+
+def test_sources_import_and_list(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text('[[source]]\nname = "A"\nkind = "government"\ncountry = "ru"\n')
+    assert "imported 1" in run_cli(db, "sources", "import", str(path)).output
+    code, out = cli_json(db, "sources", "list")
+    assert code == 0
+    assert out == [{"name": "A", "url": None, "feed": None, "country": "RU",
+                    "kind": "government", "language": None, "documents": 0}]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('[[source]]\nkind = "state-media"\n', '"name" is required'),
+    ('[[source]]\nname = "A"\nkind = "propaganda"\n', "kind 'propaganda'"),
+    ('[[source]]\nname = "A"\ncountry = "Russia"\n', "ISO 3166"),
+    ('[[source]]\nname = "A"\nhomepage = "x"\n', "unknown keys"),
+])
+def test_bad_sources_file(db: str, tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(content)
+    result = run_cli(db, "sources", "import", str(path))
+    assert result.exit_code == 2
+    assert message in result.output and str(path) in result.output
+
+
+def test_ingest_needs_an_input(db: str) -> None:
+    result = run_cli(db, "ingest")
+    assert result.exit_code == 2
+
+
+def test_analyze_json(db: str, tmp_path: Path, codebook: Path) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text("Farmers gathered a record wheat harvest this year in the north.")
+    run_cli(db, "ingest", str(doc))
+    code, out = cli_json(db, "analyze", "--codebook", str(codebook))
+    assert code == 0
+    assert out == {"documents": 1, "annotations": {"themes.codebook.v1": 1}}
+    assert json.loads(run_cli(db, "analyze", "--codebook", str(codebook), "--json").stdout)[
+        "documents"] == 0
