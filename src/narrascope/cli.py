@@ -100,8 +100,8 @@ def ingest(obj: dict[str, Any], inputs: tuple[str, ...], source: str | None,
         raise click.UsageError("give at least one PATH or URL, or --sources FILE with feeds")
     settings = _settings(obj, allow_private=allow_private, max_bytes=max_bytes,
                          fetch_timeout=timeout)
-    ctx = pipeline.Context.open(settings)
-    result = pipeline.ingest(ctx, list(inputs), source=source, sources_file=sources_file)
+    with pipeline.Context.open(settings) as ctx:
+        result = pipeline.ingest(ctx, list(inputs), source=source, sources_file=sources_file)
     if as_json:
         _print_json(result.to_json())
     else:
@@ -124,8 +124,8 @@ def analyze(obj: dict[str, Any], codebooks: tuple[Path, ...], threshold: float,
 
     Interrupted runs resume where they stopped; a new codebook or threshold re-analyses.
     """
-    ctx = pipeline.Context.open(_settings(obj))
-    result = pipeline.analyze(ctx, codebooks, threshold)
+    with pipeline.Context.open(_settings(obj)) as ctx:
+        result = pipeline.analyze(ctx, codebooks, threshold)
     if as_json:
         _print_json(result.to_json())
     else:
@@ -172,10 +172,10 @@ def analyze_text(obj: dict[str, Any], file: Any, codebooks: tuple[Path, ...], th
 @user_errors
 def report(obj: dict[str, Any], out_dir: Path, since: str | None, until: str | None) -> None:
     """Write the report of what the store holds: Markdown, self-contained HTML and JSON."""
-    ctx = pipeline.Context.open(_settings(obj))
-    paths = pipeline.report(ctx, out_dir, _date(since), _date(until))
-    for path in paths.values():
-        click.echo(str(path))
+    with pipeline.Context.open(_settings(obj)) as ctx:
+        paths = pipeline.report(ctx, out_dir, _date(since), _date(until))
+        for path in paths.values():
+            click.echo(str(path))
 
 
 @main.command()
@@ -210,8 +210,7 @@ def sources_list(obj: dict[str, Any], as_json: bool) -> None:
     """List known sources with their metadata and document counts."""
     from narrascope.store import repo
 
-    ctx = pipeline.Context.open(_settings(obj))
-    with ctx.store.read() as conn:
+    with pipeline.Context.open(_settings(obj)) as ctx, ctx.store.read() as conn:
         rows = repo.list_sources(conn)
     if as_json:
         _print_json([{**vars(s), "documents": n} for s, n in rows])
@@ -226,8 +225,8 @@ def sources_list(obj: dict[str, Any], as_json: bool) -> None:
 @user_errors
 def sources_import(obj: dict[str, Any], file: Path) -> None:
     """Import (or update) sources from a sources TOML file."""
-    ctx = pipeline.Context.open(_settings(obj))
-    click.echo(f"imported {pipeline.import_sources(ctx, file)} sources")
+    with pipeline.Context.open(_settings(obj)) as ctx:
+        click.echo(f"imported {pipeline.import_sources(ctx, file)} sources")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,12 @@ class Context:
     def open(cls, settings: Settings, show_progress: bool | None = None) -> Context:
         return cls(settings, Store(settings.db_url), Encoder(), show_progress)
 
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.store.close()
+
     def bar(self, total: int | None, desc: str, unit: str) -> tqdm:  # type: ignore[type-arg]
         disable = None if self.show_progress is None else not self.show_progress
         return tqdm(total=total, desc=desc, unit=unit, disable=disable, leave=False)

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from narrascope.model import Document, Sentence, Source, StoredDocument
 from narrascope.store.schema import doc_bands, documents, sentences, sources
@@ -215,8 +214,3 @@ def count_documents(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(documents)).scalar_one())
 
 
-def insert_ignore(table, dialect: str):  # type: ignore[no-untyped-def]
-    """An INSERT that skips rows whose key exists, on SQLite and PostgreSQL alike."""
-    if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    return sqlite.insert(table).on_conflict_do_nothing()

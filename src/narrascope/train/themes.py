@@ -313,7 +313,11 @@ def evaluate(scores: FloatArray, y: FloatArray, threshold: float = THRESHOLD) ->
 
 
 def _rounded(metrics: dict[str, Any]) -> dict[str, Any]:
-    return {k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}
+    """Floats to 4 decimals; NaN (a class missing) to None, which JSON can hold."""
+    return {
+        k: (None if math.isnan(v) else round(v, 4)) if isinstance(v, float) else v
+        for k, v in metrics.items()
+    }
 
 
 def _per_language(pairs: Pairs, scores: FloatArray) -> dict[str, dict[str, Any]]:
@@ -339,8 +343,8 @@ def choose_calibration(train: Pairs) -> dict[str, Any]:
         clipped = min(max(threshold, 1e-6), 1 - 1e-6)
         shift = -math.log(clipped / (1 - clipped))  # maps that threshold to 0.5
     return {
-        "slope": slope,
-        "intercept": intercept + shift,
+        "slope": round(slope, 4),
+        "intercept": round(intercept + shift, 4),
         "shipped": "balanced fit" if shift == 0.0 else "balanced fit, intercept shifted",
         "balanced_fit": _rounded({
             "slope": slope, "intercept": intercept, "intercept_shift": shift,
@@ -397,8 +401,8 @@ def train_theme_calibration(
     say(f"slope {calibration['slope']:.3f}, intercept {calibration['intercept']:.3f} "
         f"({calibration['shipped']})")
     result: dict[str, Any] = {
-        "slope": round(calibration["slope"], 4),
-        "intercept": round(calibration["intercept"], 4),
+        "slope": calibration["slope"],
+        "intercept": calibration["intercept"],
         "shipped": calibration["shipped"],
         "trained_on": {"dataset": "SemEval-2025 Task 10, subtask 2", "split": "train",
                        "languages": list(languages), "documents": len(train_docs),
