@@ -229,5 +229,36 @@ def sources_import(obj: dict[str, Any], file: Path) -> None:
         click.echo(f"imported {pipeline.import_sources(ctx, file)} sources")
 
 
+@main.group()
+def train() -> None:
+    """Train the small models narrascope ships, from the public datasets ($NARRASCOPE_DATA)."""
+
+
+@train.command("themes")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Where to write the calibration [default: the shipped "
+                   "models/themes-calibration.json].")
+@click.option("--languages", default="BG,EN,HI,PT,RU", show_default=True,
+              help="SemEval-2025 Task 10 languages to fit on, comma-separated.")
+@user_errors
+def train_themes(out: Path | None, languages: str) -> None:
+    """Fit the codebook-theme score calibration on SemEval-2025 Task 10 train; score it on dev."""
+    from narrascope.detect.themes import CALIBRATION_FILE
+    from narrascope.train.themes import train_theme_calibration
+
+    settings = Settings()
+    if not (settings.data_dir / "semeval2025t10").is_dir():
+        raise NarrascopeError(f"no SemEval-2025 Task 10 data under {settings.data_dir}; set "
+                              "NARRASCOPE_DATA to the folder that holds semeval2025t10/")
+    result = train_theme_calibration(
+        settings.data_dir, out or CALIBRATION_FILE,
+        languages=[lang.strip().upper() for lang in languages.split(",") if lang.strip()],
+        progress=lambda message: click.echo(message, err=True),
+    )
+    click.echo(f"slope {result['slope']}, intercept {result['intercept']}; dev AUC "
+               f"{result['dev']['auc']}, dev F1 at 0.5 {result['dev']['f1']}")
+    click.echo(f"written to {out or CALIBRATION_FILE}")
+
+
 if __name__ == "__main__":
     main()

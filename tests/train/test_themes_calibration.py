@@ -73,23 +73,23 @@ def _write_fake_dataset(root: Path) -> None:
     tax = root / "taxonomy"
     tax.mkdir(parents=True)
     (tax / "taxonomy.json").write_text(json.dumps({
-        "URW": {"Praise of Russia": ["Praise of Russian military might", "Other"]},
-        "CC": {"Criticism of institutions": ["Criticism of the EU"]},
+        "URW": {"Praise of a side": ["Praise of its army", "Other"]},
+        "CC": {"Criticism of bodies": ["Criticism of a union"]},
     }), encoding="utf-8")
     (tax / "subnarrative_definitions.csv").write_text(
         "\ufeffsubnarrative,definition,examples,instruction for annotators\r\n"
-        "Praise of Russian military might,Statements that glorify the Russian army.,"
+        "Praise of its army,Statements that glorify the Russian army.,"
         "\"The Russian army is invincible. Its tanks are the best.\",\r\n"
-        "Criticism of the EU,Statements that attack the European Union's climate policy.,"
+        "Criticism of a union,Statements that attack the European Union's climate policy.,"
         "Brussels is ruining farmers with its green rules.,\r\n"
         "Other,Anything else.,,\r\n", encoding="utf-8")
     texts = {
-        "EN_UA_1.txt": ("The Russian army is the strongest in the world.", "URW: Praise of Russia",
-                        "URW: Praise of Russia: Praise of Russian military might"),
+        "EN_UA_1.txt": ("The Russian army is the strongest in the world.", "URW: Praise of a side",
+                        "URW: Praise of a side: Praise of its army"),
         "EN_UA_2.txt": ("Grain prices rose again this week.", "Other", "Other"),
         "EN_CC_3.txt": ("Brussels wants to ruin our farms with green rules.",
-                        "CC: Criticism of institutions",
-                        "CC: Criticism of institutions: Criticism of the EU"),
+                        "CC: Criticism of bodies",
+                        "CC: Criticism of bodies: Criticism of a union"),
         "EN_CC_4.txt": ("It rained in Lisbon.", "Other", "Other"),
     }
     for split, folder in (("train", "raw-documents"), ("dev", "subtask-2-documents")):
@@ -108,8 +108,8 @@ def test_readers_on_a_fake_layout(tmp_path: Path) -> None:
     _write_fake_dataset(root)
     themes = trainer.load_themes(root / "taxonomy")
     assert [t.theme.label for t in themes] == [
-        "URW: Praise of Russia: Praise of Russian military might",
-        "CC: Criticism of institutions: Criticism of the EU",
+        "URW: Praise of a side: Praise of its army",
+        "CC: Criticism of bodies: Criticism of a union",
     ]
     assert themes[0].theme.prototypes() == [
         "Statements that glorify the Russian army.",
