@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -106,3 +112,43 @@ def test_same_text_differently_spaced_is_a_duplicate(tmp_path: Path, db: str) ->
     _code, out = cli_json(db, "ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"))
     assert isinstance(out, dict)
     assert (out["added"], out["duplicates"]) == (1, 1)
+
+
+def test_killed_ingest_leaves_a_consistent_store(tmp_path: Path, db: str) -> None:
+    rng = random.Random(7)
+    corpus = tmp_path / "big.jsonl"
+    with corpus.open("w", encoding="utf-8") as handle:
+        for i in range(3000):
+            words = " ".join(f"w{rng.randrange(5000)}" for _ in range(60))
+            handle.write(json.dumps({"id": f"d{i}", "text": f"Article {i}. {words}."}) + "\n")
+    cmd = [sys.executable, "-m", "narrascope.cli", "--db", db, "ingest", str(corpus)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    engine = create_engine(f"sqlite:///{db}")
+    deadline = time.monotonic() + 60
+    stored = 0
+    while time.monotonic() < deadline and stored < 50:
+        time.sleep(0.05)
+        try:
+            with engine.connect() as conn:
+                stored = conn.execute(text("SELECT count(*) FROM documents")).scalar_one()
+        except Exception:  # noqa: S112 - the table may not exist yet
+            continue
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+        # every stored document is whole: it has its sentences
+        orphans = conn.execute(text(
+            "SELECT count(*) FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM sentences s WHERE s.document_id = d.id)")).scalar_one()
+        partial = conn.execute(text("SELECT count(*) FROM documents")).scalar_one()
+    assert orphans == 0
+    assert 0 < partial < 3000
+    code, out = cli_json(db, "ingest", str(corpus))
+    assert code == 0
+    assert isinstance(out, dict)
+    assert out["added"] + out["duplicates"] == 3000
+    assert out["duplicates"] == partial
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM documents")).scalar_one() == 3000

@@ -9,7 +9,7 @@ UNDETERMINED = "und"
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_LETTER = re.compile(r"\w", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _SAMPLE = 3000
 
 
