@@ -13,6 +13,7 @@ import pytest
 
 from narrascope.config import Settings
 from narrascope.detect.themes import CALIBRATION_FILE, Calibration
+from narrascope.train import logistic
 from narrascope.train import themes as trainer
 
 # Measured dev ROC AUC of the shipped file is 0.5945 (see MODEL_CARD-themes-calibration.md);
@@ -29,7 +30,7 @@ def _synthetic(n_pos: int, n_neg: int, seed: int = 0) -> tuple[np.ndarray, np.nd
 
 def test_logistic_fit_on_balanced_synthetic_data() -> None:
     x, y = _synthetic(2000, 2000)
-    slope, intercept = trainer.fit_logistic(x, y)
+    slope, intercept = logistic.fit_logistic(x, y)
     assert slope > 20  # classes 3 standard deviations apart: a steep curve
     boundary = -intercept / slope
     assert 0.36 < boundary < 0.39  # halfway between the class means, 0.375
@@ -38,11 +39,11 @@ def test_logistic_fit_on_balanced_synthetic_data() -> None:
 def test_balanced_weights_move_the_boundary_back_to_the_middle() -> None:
     x, y = _synthetic(100, 4000)
     groups = np.array(["URW"] * len(y), dtype=np.str_)
-    weights = trainer.balanced_weights(y, groups)
+    weights = logistic.balanced_weights(y, groups)
     assert weights[y == 1].sum() == pytest.approx(weights[y == 0].sum())
     assert weights.sum() == pytest.approx(len(y))
-    plain = trainer.fit_logistic(x, y)
-    balanced = trainer.fit_logistic(x, y, weights)
+    plain = logistic.fit_logistic(x, y)
+    balanced = logistic.fit_logistic(x, y, weights)
     assert -plain[1] / plain[0] > 0.40  # rare positives push the 0.5 point up
     assert 0.35 < -balanced[1] / balanced[0] < 0.40
 
@@ -50,7 +51,7 @@ def test_balanced_weights_move_the_boundary_back_to_the_middle() -> None:
 def test_balanced_weights_are_per_group() -> None:
     y = np.array([1.0, 0, 0, 0, 1, 1, 0, 0])
     groups = np.array(["URW"] * 4 + ["CC"] * 4, dtype=np.str_)
-    weights = trainer.balanced_weights(y, groups)
+    weights = logistic.balanced_weights(y, groups)
     for group in ("URW", "CC"):
         member = groups == group
         assert weights[member & (y == 1)].sum() == pytest.approx(2.0)
@@ -59,12 +60,12 @@ def test_balanced_weights_are_per_group() -> None:
 
 def test_metrics() -> None:
     y = np.array([0.0, 0, 1, 1])
-    assert trainer.roc_auc(np.array([0.1, 0.2, 0.8, 0.9]), y) == 1.0
-    assert trainer.roc_auc(np.array([0.5, 0.5, 0.5, 0.5]), y) == 0.5
-    assert math.isnan(trainer.roc_auc(np.array([0.1, 0.2]), np.array([0.0, 0.0])))
-    threshold, f1 = trainer.best_f1_threshold(np.array([0.1, 0.2, 0.8, 0.9]), y)
+    assert logistic.roc_auc(np.array([0.1, 0.2, 0.8, 0.9]), y) == 1.0
+    assert logistic.roc_auc(np.array([0.5, 0.5, 0.5, 0.5]), y) == 0.5
+    assert math.isnan(logistic.roc_auc(np.array([0.1, 0.2]), np.array([0.0, 0.0])))
+    threshold, f1 = logistic.best_f1_threshold(np.array([0.1, 0.2, 0.8, 0.9]), y)
     assert (threshold, f1) == (0.8, 1.0)
-    prf = trainer.precision_recall_f1(np.array([0.1, 0.6, 0.4, 0.9]), y, 0.5)
+    prf = logistic.precision_recall_f1(np.array([0.1, 0.6, 0.4, 0.9]), y, 0.5)
     assert prf == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from narrascope.errors import NarrascopeError
+from narrascope.tomlfile import read_tables
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 
@@ -48,15 +48,7 @@ class Codebook:
 
 def load_codebook(path: Path) -> Codebook:
     """Read and validate a codebook file; errors name the file and the theme."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise NarrascopeError(f"{path}: no such codebook file") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise NarrascopeError(f"{path}: not a valid TOML file: {exc}") from exc
-    tables = data.get("theme")
-    if not isinstance(tables, list) or not tables:
-        raise NarrascopeError(f"{path}: no [[theme]] tables; see the README for the format")
+    tables = read_tables(path, "theme", "codebook")
     themes = []
     seen: set[str] = set()
     for i, table in enumerate(tables, start=1):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 from narrascope.errors import NarrascopeError
 from narrascope.model import SOURCE_KINDS, Source
+from narrascope.tomlfile import read_tables
 
 _KEYS = {"name", "url", "feed", "country", "kind", "language"}
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -15,15 +15,7 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 def load_sources(path: Path) -> list[Source]:
     """Parse and validate a sources file; any problem names the file and the table."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise NarrascopeError(f"{path}: no such sources file") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise NarrascopeError(f"{path}: not a valid TOML file: {exc}") from exc
-    tables = data.get("source")
-    if not isinstance(tables, list) or not tables:
-        raise NarrascopeError(f"{path}: no [[source]] tables found; see the README for the format")
+    tables = read_tables(path, "source", "sources")
     out = []
     for i, table in enumerate(tables, start=1):
         where = f"{path}: source #{i}"
