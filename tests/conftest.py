@@ -74,6 +74,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     delay: float = 0.0
+    drip: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -101,7 +102,13 @@ class LocalServer:
                     self.send_header(key, value)
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(route.body)
+                    if route.drip:  # a few bytes at a time, each within the read timeout
+                        for i in range(0, len(route.body), 64):
+                            self.wfile.write(route.body[i : i + 64])
+                            self.wfile.flush()
+                            time.sleep(route.drip)
+                    else:
+                        self.wfile.write(route.body)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

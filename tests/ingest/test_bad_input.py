@@ -152,3 +152,24 @@ def test_killed_ingest_leaves_a_consistent_store(tmp_path: Path, db: str) -> Non
     assert out["duplicates"] == partial
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM documents")).scalar_one() == 3000
+
+
+def test_html_file_in_a_declared_charset(tmp_path: Path, db: str) -> None:
+    page = (
+        '<html><head><meta charset="windows-1251"><title>Заголовок</title>'
+        '<meta property="article:published_time" content="2026-04-02"></head><body><article>'
+        "<h1>Заголовок</h1><p>Министерство культуры опубликовало перечень приоритетных тем "
+        "для государственной поддержки кинопроизводства на следующий год.</p><p>В перечень "
+        "вошли фильмы о героизме участников боевых действий и о роли казачества.</p>"
+        "</article></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode("cp1251"))
+    code, out = cli_json(db, "ingest", str(path))
+    assert code == 0, out
+    with create_engine(f"sqlite:///{db}").connect() as conn:
+        row = conn.execute(text("SELECT title, language, published, text FROM documents")).one()
+    assert row.title == "Заголовок"
+    assert row.language == "ru"
+    assert row.published == "2026-04-02"
+    assert "казачества" in row.text

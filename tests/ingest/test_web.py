@@ -133,3 +133,11 @@ def test_malformed_feed_is_reported(server: LocalServer, db: str) -> None:
     assert isinstance(out, dict)
     assert out["added"] == 0
     assert out["failed"][0]["input"].startswith(server.url("/bad.xml"))
+
+
+def test_slow_drip_response_hits_the_deadline(server: LocalServer, db: str) -> None:
+    server.routes["/drip"] = Route(article_html("Drip", BODY), drip=0.1)
+    code, out = cli_json(db, "ingest", server.url("/drip"), "--allow-private", "--timeout", "1")
+    assert code == 1
+    assert isinstance(out, dict)
+    assert "timed out" in out["failed"][0]["error"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -73,6 +74,9 @@ def check_url(url: str, policy: FetchPolicy) -> None:
 def fetch(url: str, policy: FetchPolicy, client: httpx.Client) -> Fetched:
     """GET `url`, following at most MAX_REDIRECTS redirects, each one checked like the first."""
     current = url
+    # httpx's timeout bounds each network operation; a server that drips bytes slowly would pass
+    # every one of them, so the whole exchange gets a deadline too.
+    deadline = time.monotonic() + policy.timeout
     for _ in range(MAX_REDIRECTS + 1):
         check_url(current, policy)
         try:
@@ -93,6 +97,8 @@ def fetch(url: str, policy: FetchPolicy, client: httpx.Client) -> Fetched:
                     body.extend(chunk)
                     if len(body) > policy.max_bytes:
                         raise InputError(url, _too_big(len(body), policy))
+                    if time.monotonic() > deadline:
+                        raise InputError(url, f"timed out after {policy.timeout:g} s")
                 return Fetched(current, bytes(body), response.headers.get("content-type", ""))
         except httpx.TimeoutException as exc:
             raise InputError(url, f"timed out after {policy.timeout:g} s") from exc
