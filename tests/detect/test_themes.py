@@ -9,7 +9,7 @@ import pytest
 
 from narrascope.detect import available, create
 from narrascope.detect.codebook import load_codebook
-from narrascope.detect.themes import ThemeDetector
+from narrascope.detect.themes import Calibration, ThemeDetector, theme_margins
 from narrascope.embed import Encoder
 from narrascope.errors import NarrascopeError
 from narrascope.textjson import analyze_text_json
@@ -95,3 +95,17 @@ def test_bad_codebooks_are_clear_errors(tmp_path: Path, content: str, message: s
     with pytest.raises(NarrascopeError, match=message) as info:
         load_codebook(path)
     assert str(path) in str(info.value)
+
+
+def test_margins_against_the_closest_other_theme() -> None:
+    cosine = np.array([[0.8, 0.5, 0.1], [0.2, 0.25, 0.05]])
+    margins = theme_margins(cosine, floor=0.3)
+    assert np.allclose(margins, [[0.3, -0.3, -0.7], [-0.1, -0.05, -0.25]])
+    assert np.allclose(theme_margins(np.array([[0.6], [0.1]]), floor=0.2), [[0.4], [-0.1]])
+
+
+def test_a_competing_theme_lowers_the_score() -> None:
+    calibration = Calibration(slope=5.0, intercept=-2.0, margin_slope=2.0, floor=0.1)
+    alone = calibration(np.array([[0.5, 0.1]]))[0, 0]
+    crowded = calibration(np.array([[0.5, 0.45]]))[0, 0]
+    assert alone > crowded

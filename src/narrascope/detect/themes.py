@@ -1,9 +1,9 @@
 """Codebook themes: each sentence is compared with each theme's description and examples in the
 multilingual embedding space, so an English codebook finds Russian and Korean sentences too.
 
-The raw cosine is turned into a probability-like score by a logistic calibration (parameters in
-``models/themes-calibration.json``, written by ``narrascope train themes``); the document's score
-for a theme is that of its best sentence, which is quoted as evidence.
+The cosine, and its margin over the codebook's closest other theme, are turned into a score by a
+logistic calibration (``models/themes-calibration.json``, written by ``narrascope train themes``);
+the document's score for a theme is that of its best sentence, which is quoted as evidence.
 """
 
 from __future__ import annotations
@@ -28,20 +28,44 @@ DEFAULT_THRESHOLD = 0.5
 _MAX_EVIDENCE = 3
 
 
+def theme_margins(cosine: np.ndarray, floor: float) -> np.ndarray:
+    """Each theme's cosine minus that of the closest *other* theme of the codebook (or `floor`,
+    whichever is higher): how specifically a sentence is about this theme rather than a neighbour.
+    """
+    n, k = cosine.shape
+    if k < 2 or n == 0:
+        return np.asarray(cosine - floor)
+    top = np.argmax(cosine, axis=1)
+    ordered = np.sort(cosine, axis=1)
+    best_other = np.repeat(ordered[:, -1:], k, axis=1)
+    best_other[np.arange(n), top] = ordered[:, -2]
+    return np.asarray(cosine - np.maximum(best_other, floor))
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """score = 1 / (1 + exp(-(slope * cosine + intercept)))"""
+    """score = sigmoid(slope * cosine + margin_slope * margin + intercept), margin as in
+    `theme_margins`. Fitted by ``narrascope train themes``."""
 
     slope: float
     intercept: float
+    margin_slope: float = 0.0
+    floor: float = 0.0
 
     def __call__(self, cosine: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(self.slope * cosine + self.intercept)))
+        """Scores of a (sentences x themes) cosine matrix; a vector is one theme's column."""
+        if cosine.ndim == 1:
+            return self(cosine[:, None])[:, 0]
+        logit = self.slope * cosine + self.intercept
+        if self.margin_slope:
+            logit = logit + self.margin_slope * theme_margins(cosine, self.floor)
+        return np.asarray(1.0 / (1.0 + np.exp(-logit)))
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(float(data["slope"]), float(data["intercept"]))
+        return cls(float(data["slope"]), float(data["intercept"]),
+                   float(data.get("margin_slope", 0.0)), float(data.get("floor", 0.0)))
 
 
 class ThemeDetector:

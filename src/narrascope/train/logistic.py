@@ -35,31 +35,35 @@ def balanced_weights(y: FloatArray, groups: StrArray) -> FloatArray:
 
 
 def _penalised_loss(beta: FloatArray, design: FloatArray, y: FloatArray, w: FloatArray,
-                    l2: float) -> float:
+                    penalty: FloatArray) -> float:
     z = design @ beta
     # log(1 + e^z) - y z, computed stably
     loss = np.logaddexp(0.0, z) - y * z
-    return float(w @ loss + 0.5 * l2 * beta[0] ** 2)
+    return float(w @ loss + 0.5 * beta @ penalty @ beta)
 
 
-def fit_logistic(x: FloatArray, y: FloatArray, weights: FloatArray | None = None, *,
-                 l2: float = _L2, max_iter: int = 100, tol: float = 1e-9) -> tuple[float, float]:
-    """Weighted 1-D logistic regression by Newton's method (IRLS) with step halving; L2 on the
-    slope only. Returns (slope, intercept) of P(y=1) = sigmoid(slope * x + intercept)."""
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=np.float64)
-    design = np.column_stack([x, np.ones_like(x)])
-    penalty = np.diag([l2, 0.0])
-    beta = np.zeros(2)
-    loss = _penalised_loss(beta, design, y, w, l2)
+def fit_logistic_nd(features: FloatArray, y: FloatArray, weights: FloatArray | None = None, *,
+                    l2: float = _L2, max_iter: int = 100,
+                    tol: float = 1e-9) -> tuple[FloatArray, float]:
+    """Weighted logistic regression on k features by Newton's method (IRLS) with step halving;
+    L2 on the slopes only. Returns (slopes, intercept) of
+    P(y=1) = sigmoid(features @ slopes + intercept)."""
+    x = features.reshape(len(y), -1)
+    k = x.shape[1]
+    w = np.ones_like(y) if weights is None else np.asarray(weights, dtype=np.float64)
+    design = np.column_stack([x, np.ones(len(y))])
+    penalty = np.diag([l2] * k + [0.0])
+    beta = np.zeros(k + 1)
+    loss = _penalised_loss(beta, design, y, w, penalty)
     for _ in range(max_iter):
         p = sigmoid(design @ beta)
         grad = design.T @ (w * (p - y)) + penalty @ beta
         hessian = (design * (w * p * (1.0 - p))[:, None]).T @ design + penalty
-        step = np.linalg.solve(hessian + 1e-12 * np.eye(2), grad)
+        step = np.linalg.solve(hessian + 1e-12 * np.eye(k + 1), grad)
         scale = 1.0
         while scale > 1e-6:
             candidate = beta - scale * step
-            new_loss = _penalised_loss(candidate, design, y, w, l2)
+            new_loss = _penalised_loss(candidate, design, y, w, penalty)
             if new_loss <= loss:
                 break
             scale /= 2.0
@@ -67,7 +71,14 @@ def fit_logistic(x: FloatArray, y: FloatArray, weights: FloatArray | None = None
         loss = new_loss
         if converged:
             break
-    return float(beta[0]), float(beta[1])
+    return beta[:k].copy(), float(beta[k])
+
+
+def fit_logistic(x: FloatArray, y: FloatArray, weights: FloatArray | None = None, *,
+                 l2: float = _L2) -> tuple[float, float]:
+    """The one-feature case: (slope, intercept)."""
+    slopes, intercept = fit_logistic_nd(x, y, weights, l2=l2)
+    return float(slopes[0]), intercept
 
 
 def roc_auc(scores: FloatArray, y: FloatArray) -> float:

@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from narrascope.detect.codebook import Theme
+from narrascope.detect.themes import theme_margins
 from narrascope.embed import ENCODER_NAME, Encoder
 from narrascope.errors import NarrascopeError
 from narrascope.nlp.segment import split_sentences
@@ -36,8 +38,9 @@ from narrascope.train.logistic import (
     balanced_weights,
     best_f1_threshold,
     evaluate,
-    fit_logistic,
+    fit_logistic_nd,
     precision_recall_f1,
+    roc_auc,
     rounded,
     sigmoid,
 )
@@ -72,12 +75,13 @@ class Doc:
 
 @dataclass(frozen=True)
 class Pairs:
-    """One row per (document, same-domain theme) pair."""
+    """One row per (document, theme) pair; x holds (cosine, margin) of the evidence sentence."""
 
     x: FloatArray
     y: FloatArray
     domain: StrArray
     language: StrArray
+    on_topic: npt.NDArray[np.bool_]
 
 
 # ---------------------------------------------------------------- data
@@ -174,37 +178,77 @@ def _theme_cosines(
     return out
 
 
+@dataclass(frozen=True)
+class SentenceFeatures:
+    """Per sentence and theme: the cosine, and the margin over the closest other theme of the same
+    domain (the codebook a theme competes in is its domain's sub-narratives)."""
+
+    cosine: FloatArray
+    margin: FloatArray
+    floor: float
+
+
+def sentence_features(
+    sentences: list[str], themes: Sequence[TaskTheme], encoder: Encoder, say: Progress,
+    floor: float | None = None,
+) -> SentenceFeatures:
+    """`floor` (the lowest "closest other" cosine counted) defaults to the median closest-other
+    cosine of these sentences; pass the train value when featurising dev."""
+    cosine = _theme_cosines(sentences, themes, encoder, say)
+    domains = np.array([t.domain for t in themes])
+    if floor is None:
+        others = [np.sort(cosine[:, domains == d], axis=1)[:, -2] for d in DOMAINS
+                  if (domains == d).sum() > 1 and len(cosine)]
+        floor = float(np.median(np.concatenate(others))) if others else 0.0
+    margin = np.zeros_like(cosine)
+    for domain in DOMAINS:
+        cols = domains == domain
+        if cols.any():
+            margin[:, cols] = theme_margins(cosine[:, cols], floor)
+    return SentenceFeatures(cosine, margin, floor)
+
+
 def document_features(
-    docs: Sequence[Doc], themes: Sequence[TaskTheme], encoder: Encoder, say: Progress
+    docs: Sequence[Doc], feats: SentenceFeatures, weights: tuple[float, float]
 ) -> FloatArray:
-    """feature[document, theme] = max over the document's sentences (0 for an empty one)."""
-    sentences = [s for d in docs for s in d.sentences]
-    cosines = _theme_cosines(sentences, themes, encoder, say)
-    features = np.zeros((len(docs), len(themes)))
+    """feature[document, theme] = (cosine, margin) of the document's sentence that scores best
+    under `weights` (cosine and margin slopes), as the detector picks its evidence."""
+    out = np.zeros((len(docs), feats.cosine.shape[1], 2))
     start = 0
     for i, doc in enumerate(docs):
         n = len(doc.sentences)
         if n:
-            features[i] = cosines[start : start + n].max(axis=0)
+            cos, mar = feats.cosine[start : start + n], feats.margin[start : start + n]
+            best = np.argmax(weights[0] * cos + weights[1] * mar, axis=0)
+            cols = np.arange(cos.shape[1])
+            out[i, :, 0], out[i, :, 1] = cos[best, cols], mar[best, cols]
         start += n
-    return features
+    return out
 
 
-def build_pairs(docs: Sequence[Doc], themes: Sequence[TaskTheme], features: FloatArray) -> Pairs:
-    """Pairs of each document with the themes of its own domain(s) only."""
-    xs: list[float] = []
+def build_pairs(docs: Sequence[Doc], themes: Sequence[TaskTheme], features: FloatArray,
+                on_topic_only: bool = False) -> Pairs:
+    """Pairs of each document with each theme. A document of the other domain is an unrelated
+    article for that theme's codebook: a negative, as the off-topic news an analyst's codebook
+    meets every day (`on_topic_only` leaves those pairs out)."""
+    xs: list[FloatArray] = []
     ys: list[float] = []
     domains: list[str] = []
     languages: list[str] = []
+    on_topic: list[bool] = []
     for i, doc in enumerate(docs):
         for j, task_theme in enumerate(themes):
-            if task_theme.domain in doc.domains:
-                xs.append(float(features[i, j]))
-                ys.append(1.0 if task_theme.theme.label in doc.gold else 0.0)
+            same = task_theme.domain in doc.domains
+            if same or not on_topic_only:
+                xs.append(features[i, j])
+                ys.append(1.0 if same and task_theme.theme.label in doc.gold else 0.0)
                 domains.append(task_theme.domain)
                 languages.append(doc.language)
-    return Pairs(np.array(xs, dtype=np.float64), np.array(ys, dtype=np.float64),
-                 np.array(domains, dtype=np.str_), np.array(languages, dtype=np.str_))
+                on_topic.append(same)
+    return Pairs(np.array(xs, dtype=np.float64).reshape(len(ys), -1),
+                 np.array(ys, dtype=np.float64),
+                 np.array(domains, dtype=np.str_), np.array(languages, dtype=np.str_),
+                 np.array(on_topic, dtype=bool))
 
 
 def _per_language(pairs: Pairs, scores: FloatArray) -> dict[str, dict[str, Any]]:
@@ -217,29 +261,51 @@ def _per_language(pairs: Pairs, scores: FloatArray) -> dict[str, dict[str, Any]]
 # ---------------------------------------------------------------- training run
 
 
+def _logits(calibration: dict[str, Any], x: FloatArray) -> FloatArray:
+    out: FloatArray = (calibration["slope"] * x[:, 0] + calibration["margin_slope"] * x[:, 1]
+                       + calibration["intercept"])
+    return out
+
+
 def choose_calibration(train: Pairs) -> dict[str, Any]:
     """The balanced fit, its intercept shifted so that the threshold giving the best F1 on TRAIN
     (at the task's own prevalence) becomes 0.5: the default threshold then marks the operating
     point that trades precision and recall best on real data, not on an even prior."""
     weights = balanced_weights(train.y, train.domain)
-    slope, intercept = fit_logistic(train.x, train.y, weights)
-    scores = sigmoid(slope * train.x + intercept)
+    slopes, intercept = fit_logistic_nd(train.x, train.y, weights)
+    fit = {"slope": float(slopes[0]), "margin_slope": float(slopes[1]), "intercept": intercept}
+    scores = sigmoid(_logits(fit, train.x))
     threshold, f1 = best_f1_threshold(scores, train.y)
     balanced_threshold, balanced_f1 = best_f1_threshold(scores, train.y, weights)
     clipped = min(max(threshold, 1e-6), 1 - 1e-6)
     shift = -math.log(clipped / (1 - clipped))  # maps that threshold to 0.5
     return {
-        "slope": round(slope, 4),
+        "slope": round(fit["slope"], 4),
+        "margin_slope": round(fit["margin_slope"], 4),
         "intercept": round(intercept + shift, 4),
         "shipped": "balanced fit, intercept shifted to the train F1-best threshold",
         "balanced_fit": rounded({
-            "slope": slope, "intercept": intercept, "intercept_shift": shift,
+            **fit, "intercept_shift": shift,
             "train_f1_best_threshold": threshold, "train_f1_at_best_threshold": f1,
             "train_f1_at_0.5": precision_recall_f1(scores, train.y, THRESHOLD)["f1"],
             "train_balanced_f1_best_threshold": balanced_threshold,
             "train_balanced_f1_at_best_threshold": balanced_f1,
         }),
     }
+
+
+def fit_calibration(train_docs: Sequence[Doc], themes: Sequence[TaskTheme],
+                    feats: SentenceFeatures, rounds: int = 2) -> dict[str, Any]:
+    """Alternate between picking each document's best sentence with the current weights and
+    refitting the weights on those sentences' features (starting from equal weights)."""
+    weights = (1.0, 1.0)
+    calibration: dict[str, Any] = {}
+    for _ in range(rounds):
+        train = build_pairs(train_docs, themes, document_features(train_docs, feats, weights))
+        calibration = choose_calibration(train)
+        weights = (calibration["slope"], calibration["margin_slope"])
+    calibration["weights_used_for_evidence"] = list(weights)
+    return calibration
 
 
 def _load_docs(root: Path, split: str, languages: Sequence[str], max_sentences: int,
@@ -250,13 +316,18 @@ def _load_docs(root: Path, split: str, languages: Sequence[str], max_sentences: 
 
 
 def _scored_report(calibration: dict[str, Any], train: Pairs, dev: Pairs) -> dict[str, Any]:
-    slope, intercept = calibration["slope"], calibration["intercept"]
-    train_scores = sigmoid(slope * train.x + intercept)
-    dev_scores = sigmoid(slope * dev.x + intercept)
+    train_scores = sigmoid(_logits(calibration, train.x))
+    dev_scores = sigmoid(_logits(calibration, dev.x))
     dev_metrics = evaluate(dev_scores, dev.y)
     weights = balanced_weights(dev.y, dev.domain)
     dev_metrics["balanced_at_0.5"] = rounded(
         precision_recall_f1(dev_scores, dev.y, THRESHOLD, weights))
+    dev_metrics["auc_cosine_only"] = rounded({"auc": roc_auc(dev.x[:, 0], dev.y)})["auc"]
+    same = dev.on_topic
+    dev_metrics["on_topic_pairs"] = rounded({
+        "pairs": int(same.sum()), "auc": roc_auc(dev_scores[same], dev.y[same]),
+        "auc_cosine_only": roc_auc(dev.x[same, 0], dev.y[same]),
+        **precision_recall_f1(dev_scores[same], dev.y[same], THRESHOLD)})
     return {
         "dev": dev_metrics,
         "dev_per_language": _per_language(dev, dev_scores),
@@ -280,15 +351,23 @@ def train_theme_calibration(
     themes = load_themes(root / "taxonomy")
     train_docs = _load_docs(root, "train", languages, max_sentences, say)
     dev_docs = _load_docs(root, "dev", languages, max_sentences, say)
-    features = document_features([*train_docs, *dev_docs], themes, Encoder(), say)
-    train = build_pairs(train_docs, themes, features[: len(train_docs)])
-    dev = build_pairs(dev_docs, themes, features[len(train_docs) :])
-    calibration = choose_calibration(train)
-    say(f"slope {calibration['slope']:.3f}, intercept {calibration['intercept']:.3f} "
-        f"({calibration['shipped']})")
+    encoder = Encoder()
+    train_feats = sentence_features([s for d in train_docs for s in d.sentences], themes,
+                                    encoder, say)
+    dev_feats = sentence_features([s for d in dev_docs for s in d.sentences], themes, encoder,
+                                  say, floor=train_feats.floor)
+    calibration = fit_calibration(train_docs, themes, train_feats)
+    evidence_weights = tuple(calibration["weights_used_for_evidence"])
+    train = build_pairs(train_docs, themes,
+                        document_features(train_docs, train_feats, evidence_weights))
+    dev = build_pairs(dev_docs, themes, document_features(dev_docs, dev_feats, evidence_weights))
+    say(f"slope {calibration['slope']:.3f}, margin slope {calibration['margin_slope']:.3f}, "
+        f"intercept {calibration['intercept']:.3f}, floor {train_feats.floor:.3f}")
     result: dict[str, Any] = {
         "slope": calibration["slope"],
+        "margin_slope": calibration["margin_slope"],
         "intercept": calibration["intercept"],
+        "floor": round(train_feats.floor, 4),
         "shipped": calibration["shipped"],
         "trained_on": {"dataset": "SemEval-2025 Task 10, subtask 2", "split": "train",
                        "languages": list(languages), "documents": len(train_docs),
