@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,11 +11,8 @@ from tqdm import tqdm
 
 from narrascope.analyze import Analyzer, AnalyzeReport
 from narrascope.config import Settings
-from narrascope.detect import create
-from narrascope.detect.base import Detector
-from narrascope.detect.codebook import load_codebooks
+from narrascope.detect.standard import standard_detectors
 from narrascope.detect.themes import DEFAULT_THRESHOLD
-from narrascope.detect.themes import NAME as THEMES
 from narrascope.embed import Encoder
 from narrascope.ingest import Ingestor, load_sources
 from narrascope.model import IngestReport
@@ -51,6 +48,10 @@ def _tick(bar: tqdm, n: int) -> None:  # type: ignore[type-arg]
     bar.update(n)
 
 
+def _reset(bar: tqdm, total: int) -> None:  # type: ignore[type-arg]
+    bar.reset(total=total)
+
+
 def import_sources(ctx: Context, path: Path) -> int:
     found = load_sources(path)
     with ctx.store.transaction() as conn:
@@ -78,26 +79,14 @@ def ingest(
         )
 
 
-def detectors(
-    ctx: Context, codebooks: Sequence[Path], threshold: float = DEFAULT_THRESHOLD
-) -> list[Detector]:
-    found: list[Detector] = []
-    if codebooks:
-        book = load_codebooks(list(codebooks))
-        found.append(create(THEMES, codebook=book, encoder=ctx.encoder, threshold=threshold))
-    return found
-
-
 def analyze(
     ctx: Context, codebooks: Sequence[Path] = (), threshold: float = DEFAULT_THRESHOLD
 ) -> AnalyzeReport:
-    analyzer = Analyzer(ctx.store, ctx.encoder, detectors(ctx, codebooks, threshold))
-    bar = ctx.bar(0, "analyze", "doc")
-    started: Callable[[int], None] = lambda n: bar.reset(total=n)  # noqa: E731
-    try:
-        return analyzer.run(progress=lambda n: _tick(bar, n), on_start=started)
-    finally:
-        bar.close()
+    analyzer = Analyzer(ctx.store, ctx.encoder,
+                        standard_detectors(ctx.encoder, codebooks, threshold))
+    with ctx.bar(0, "analyze", "doc") as bar:
+        return analyzer.run(progress=lambda n: _tick(bar, n),
+                            on_start=lambda n: _reset(bar, n))
 
 
 def report(ctx: Context, out_dir: Path, since: date | None = None,

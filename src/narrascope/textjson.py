@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from narrascope.analyze import analyze_text
-from narrascope.detect.codebook import load_codebooks
-from narrascope.detect.themes import ThemeDetector
+from narrascope.detect.standard import standard_detectors
 from narrascope.embed import Encoder
 from narrascope.ingest.langid import LanguageIdentifier
 
@@ -21,9 +20,7 @@ def analyze_text_json(
     encoder: Encoder | None = None,
 ) -> dict[str, Any]:
     encoder = encoder or Encoder()
-    detectors = []
-    if codebooks:
-        detectors.append(ThemeDetector(load_codebooks(list(codebooks)), encoder, threshold))
+    detectors = standard_detectors(encoder, codebooks, threshold)
     result = analyze_text(text, encoder, detectors, LanguageIdentifier(), language)
     themes = [
         {"id": a.label, "label": a.extra.get("theme_label", a.label), "score": a.score,
