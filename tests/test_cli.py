@@ -92,3 +92,11 @@ def test_analyze_json(db: str, tmp_path: Path, codebook: Path) -> None:
     assert out == {"documents": 1, "annotations": {"themes.codebook.v1": 1}}
     assert json.loads(run_cli(db, "analyze", "--codebook", str(codebook), "--json").stdout)[
         "documents"] == 0
+
+
+def test_sources_without_feeds_and_no_input(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text('[[source]]\nname = "A"\n')
+    result = run_cli(db, "ingest", "--sources", str(path))
+    assert result.exit_code == 2
+    assert "no source has a" in result.output

@@ -14,6 +14,7 @@ from narrascope.config import Settings
 from narrascope.detect.standard import standard_detectors
 from narrascope.detect.themes import DEFAULT_THRESHOLD
 from narrascope.embed import Encoder
+from narrascope.errors import NarrascopeError
 from narrascope.ingest import Ingestor, load_sources
 from narrascope.model import IngestReport
 from narrascope.report import collect, write_report
@@ -73,6 +74,9 @@ def ingest(
         import_sources(ctx, sources_file)
         if not inputs:
             inputs = [s.feed for s in load_sources(sources_file) if s.feed]
+            if not inputs:
+                raise NarrascopeError(f"{sources_file}: no source has a \"feed\"; give PATH or "
+                                      "URL inputs, or add feed URLs to the sources file")
     with ctx.bar(None, "ingest", "doc") as bar:
         return Ingestor(ctx.store, ctx.settings).ingest(
             inputs, source=source, progress=lambda _name: _tick(bar, 1)
