@@ -4,37 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import click
 
 from narrascope import pipeline
+from narrascope.cli_eval import eval_group
+from narrascope.cli_support import user_errors
 from narrascope.config import DEFAULT_DB, Settings
 from narrascope.errors import NarrascopeError
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _print_json(obj: object) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
-
-
-def user_errors(fn: F) -> F:
-    """Turn errors meant for the user into a message on stderr and exit code 2."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except NarrascopeError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
-
-    return cast(F, wrapper)
 
 
 def _settings(obj: dict[str, Any], **overrides: Any) -> Settings:
@@ -259,6 +243,8 @@ def train_themes(out: Path | None, languages: str) -> None:
                f"{result['dev']['auc']}, dev F1 at 0.5 {result['dev']['f1']}")
     click.echo(f"written to {out or CALIBRATION_FILE}")
 
+
+main.add_command(eval_group)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,1 @@
+"""Measuring narrascope: dataset readers, official scorers, `narrascope eval`."""
