@@ -5,70 +5,29 @@ Offsets are character offsets into the article text, start inclusive, end exclus
 set of character indices ``range(start, end)``; two spans overlap when they share an index, so
 touching spans (``[0, 5)`` and ``[5, 9)``) do not overlap and are never merged.
 
-* SI (span identification): precision and recall give partial credit for partial overlaps, as in
-  the official ``task-SI_scorer.py``; see :func:`score_si`.
-* TC (technique classification): one technique per gold span; micro-F1 over the gold instances,
-  as in the official ``task-TC_scorer.py``; see :func:`score_tc`.
+The scorers live in :mod:`narrascope.eval.span_scores` and are re-exported here.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from narrascope.errors import NarrascopeError
+from narrascope.eval.span_scores import merge_overlaps, score_si, score_tc
+from narrascope.eval.spans import PTC_TECHNIQUES, Span, SpanCorpus, check_techniques, show
 
-# The 14 PTC classes, as in propaganda-techniques-names-semeval2020task11.txt.
-TECHNIQUES: tuple[str, ...] = (
-    "Appeal_to_Authority",
-    "Appeal_to_fear-prejudice",
-    "Bandwagon,Reductio_ad_hitlerum",
-    "Black-and-White_Fallacy",
-    "Causal_Oversimplification",
-    "Doubt",
-    "Exaggeration,Minimisation",
-    "Flag-Waving",
-    "Loaded_Language",
-    "Name_Calling,Labeling",
-    "Repetition",
-    "Slogans",
-    "Thought-terminating_Cliches",
-    "Whataboutism,Straw_Men,Red_Herring",
-)
+__all__ = [
+    "TECHNIQUES", "Span", "SpanCorpus", "check_offsets", "merge_overlaps", "ptc_corpus",
+    "read_articles", "read_si", "read_tc", "read_technique_names", "ru_zen_corpus", "score_si",
+    "score_tc", "write_si", "write_tc",
+]
+
+TECHNIQUES = PTC_TECHNIQUES
 
 PTC_DIR = "ptc_semeval2020t11"
 RU_ZEN_DIR = "ru_zen_prop"
 SPLITS = ("train", "dev")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A fragment of an article, optionally labelled with a technique."""
-
-    article_id: str
-    start: int  # inclusive
-    end: int  # exclusive
-    technique: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.start < 0 or self.end <= self.start:
-            raise NarrascopeError(
-                f"article {self.article_id}: span [{self.start}, {self.end}) is invalid; offsets "
-                "must satisfy 0 <= start < end (end is exclusive)"
-            )
-
-
-@dataclass(frozen=True)
-class SpanCorpus:
-    """One split of a span corpus: texts and gold labels."""
-
-    articles: dict[str, str]  # article id -> text, read with newline="" so offsets match
-    si: list[Span]  # gold spans without technique (SI), overlaps merged
-    tc: list[Span]  # gold spans with technique (TC)
-    techniques: tuple[str, ...]  # the label set of this corpus
 
 
 # ---------------------------------------------------------------- reading and writing
@@ -146,7 +105,7 @@ def write_tc(spans: Iterable[Span], path: Path) -> None:
     lines = []
     for s in spans:
         if not s.technique:
-            raise NarrascopeError(f"{path}: span {_show(s)} has no technique; TC files need one "
+            raise NarrascopeError(f"{path}: span {show(s)} has no technique; TC files need one "
                                   "per line (use write_si for spans without techniques)")
         lines.append(f"{s.article_id}\t{s.technique}\t{s.start}\t{s.end}\n")
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -182,21 +141,13 @@ def check_offsets(spans: Iterable[Span], articles: dict[str, str]) -> None:
     for span in spans:
         text = articles.get(span.article_id)
         if text is None:
-            raise NarrascopeError(f"span {_show(span)}: article {span.article_id} is not among "
+            raise NarrascopeError(f"span {show(span)}: article {span.article_id} is not among "
                                   f"the {len(articles)} articles read; check the article folder "
                                   "and the label file belong to the same split")
         if span.end > len(text):
-            raise NarrascopeError(f"span {_show(span)} ends after the end of article "
+            raise NarrascopeError(f"span {show(span)} ends after the end of article "
                                   f"{span.article_id} ({len(text)} characters); the offsets do "
                                   "not belong to this text (read it with newline='' and UTF-8)")
-
-
-def _check_techniques(spans: Iterable[Span], allowed: Sequence[str], source: str) -> None:
-    known = set(allowed)
-    for span in spans:
-        if span.technique not in known:
-            raise NarrascopeError(f"{source}: span {_show(span)} has technique "
-                                  f"{span.technique!r}, which is not one of: {', '.join(allowed)}")
 
 
 # ---------------------------------------------------------------- corpora
@@ -217,7 +168,7 @@ def _corpus(articles: dict[str, str], si: list[Span], tc: list[Span],
             techniques: tuple[str, ...], source: Path) -> SpanCorpus:
     check_offsets(si, articles)
     check_offsets(tc, articles)
-    _check_techniques(tc, techniques, str(source))
+    check_techniques(tc, techniques, str(source))
     return SpanCorpus(articles, si, tc, techniques)
 
 
@@ -255,150 +206,3 @@ def ru_zen_corpus(data_dir: Path, split: str) -> SpanCorpus:
         si = merge_overlaps(tc)
     techniques = read_technique_names(root / "russian_corpus_techniques.txt")
     return _corpus(read_articles(root / f"{split}-articles"), si, tc, techniques, tc_path)
-
-
-# ---------------------------------------------------------------- SI
-
-
-def _show(span: Span) -> str:
-    label = f" {span.technique}" if span.technique else ""
-    return f"{span.article_id}{label} [{span.start}, {span.end})"
-
-
-def _by_article(spans: Iterable[Span]) -> dict[str, list[Span]]:
-    grouped: dict[str, list[Span]] = defaultdict(list)
-    for span in spans:
-        grouped[span.article_id].append(span)
-    return {key: sorted(group, key=lambda s: (s.start, s.end)) for key, group in grouped.items()}
-
-
-def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
-    """Per article, merge spans that share at least one character index (as the official scorer
-    does; touching spans stay apart). Results carry no technique; sorted by article then start."""
-    merged: list[Span] = []
-    for article_id, group in sorted(_by_article(spans).items()):
-        start, end = group[0].start, group[0].end
-        for span in group[1:]:
-            if span.start < end:
-                end = max(end, span.end)
-            else:
-                merged.append(Span(article_id, start, end))
-                start, end = span.start, span.end
-        merged.append(Span(article_id, start, end))
-    return merged
-
-
-def _refuse_overlaps(spans: Sequence[Span]) -> None:
-    for group in _by_article(spans).values():
-        widest = group[0]
-        for span in group[1:]:
-            if span.start < widest.end:
-                raise NarrascopeError(
-                    f"predicted spans overlap in article {span.article_id}: "
-                    f"[{widest.start}, {widest.end}) and [{span.start}, {span.end}); SI "
-                    "predictions must not overlap: merge them (or score with merge_pred=True)")
-            if span.end > widest.end:
-                widest = span
-
-
-def _overlap(a: Span, b: Span) -> int:
-    return max(0, min(a.end, b.end) - max(a.start, b.start))
-
-
-def score_si(gold: Sequence[Span], pred: Sequence[Span], *,
-             merge_pred: bool = False) -> dict[str, float]:
-    """The official SI score: P = sum_s sum_t |s&t|/|s| / |S|, R = sum_t sum_s |s&t|/|t| / |T|.
-
-    Gold spans are merged per article; overlapping predictions are refused unless ``merge_pred``.
-    Techniques are ignored. |T| counts every gold span, predicted for or not. A prediction on an
-    article with no gold span counts in |S| and earns nothing: that is what the official scorer
-    does when gold is a folder of per-article files (an article without spans has an empty file);
-    with a single gold file it logs an error and then fails with a KeyError, so the behaviour of
-    the per-article layout is the one followed here. P (R) is 0 when |S| (|T|) is 0; F1 is 1 when
-    both are 0, else 2PR/(P+R), and 0 when P or R is 0.
-    """
-    gold_spans = merge_overlaps(gold)
-    if merge_pred:
-        pred_spans = merge_overlaps(pred)
-    else:
-        _refuse_overlaps(pred)
-        pred_spans = list(pred)
-    gold_by = _by_article(gold_spans)
-    p_sum = r_sum = 0.0
-    for article_id, group in _by_article(pred_spans).items():
-        for s in group:
-            for t in gold_by.get(article_id, []):
-                common = _overlap(s, t)
-                p_sum += common / (s.end - s.start)
-                r_sum += common / (t.end - t.start)
-    n_pred, n_gold = len(pred_spans), len(gold_spans)
-    precision = p_sum / n_pred if n_pred else 0.0
-    recall = r_sum / n_gold if n_gold else 0.0
-    return {"precision": precision, "recall": recall,
-            "f1": _f1(precision, recall, empty=not n_pred and not n_gold),
-            "gold_spans": n_gold, "predicted_spans": n_pred}
-
-
-def _f1(precision: float, recall: float, *, empty: bool = False) -> float:
-    if empty:
-        return 1.0
-    if precision > 0 and recall > 0:
-        return 2 * precision * recall / (precision + recall)
-    return 0.0
-
-
-# ---------------------------------------------------------------- TC
-
-Key = tuple[str, int, int]
-Groups = dict[Key, Counter[str]]
-
-
-def _tc_groups(gold: Sequence[Span], pred: Sequence[Span],
-               techniques: Sequence[str]) -> tuple[Groups, Groups]:
-    """Gold and predicted technique counts per identical span; raises on a prediction whose span
-    is not a gold span, or on more predictions for a span than it has gold instances."""
-    _check_techniques(gold, techniques, "gold")
-    _check_techniques(pred, techniques, "prediction")
-    gold_at: Groups = defaultdict(Counter)
-    for span in gold:
-        gold_at[(span.article_id, span.start, span.end)][str(span.technique)] += 1
-    pred_at: Groups = defaultdict(Counter)
-    for number, span in enumerate(pred, 1):
-        key = (span.article_id, span.start, span.end)
-        line = (f"prediction {number} ({span.article_id}\t{span.technique}\t{span.start}"
-                f"\t{span.end})")
-        if key not in gold_at:
-            raise NarrascopeError(f"{line}: this span is not a gold span; TC predictions must "
-                                  "use the spans of the gold template, one line per instance")
-        pred_at[key][str(span.technique)] += 1
-        if pred_at[key].total() > gold_at[key].total():
-            raise NarrascopeError(f"{line}: more predictions for this span than its "
-                                  f"{gold_at[key].total()} gold instance(s); remove the extra line")
-    return gold_at, pred_at
-
-
-def score_tc(gold: Sequence[Span], pred: Sequence[Span],
-             techniques: Sequence[str] = TECHNIQUES) -> dict[str, Any]:
-    """The official TC score: micro-F1 = correct / gold instances (= accuracy).
-
-    Predictions carry one technique per gold instance, on the gold spans. Where one span has several
-    gold instances, predictions are aligned to them so that the number of correct ones is largest
-    (the official "best permutation"): per span and technique, min(gold count, predicted count).
-    A gold instance without a prediction counts as wrong (the official scorer refuses such files).
-    Per class: precision = correct / predicted with that class, recall = correct / gold with it,
-    0 where a denominator is 0 (as scikit-learn, which the official scorer uses, reports).
-    """
-    gold_at, pred_at = _tc_groups(gold, pred, techniques)
-    correct: Counter[str] = Counter()
-    for key, predicted in pred_at.items():
-        correct.update((gold_at[key] & predicted).elements())
-    gold_n = Counter(str(s.technique) for s in gold)
-    pred_n = Counter(str(s.technique) for s in pred)
-    per_class = {}
-    for name in techniques:
-        p = correct[name] / pred_n[name] if pred_n[name] else 0.0
-        r = correct[name] / gold_n[name] if gold_n[name] else 0.0
-        per_class[name] = {"precision": p, "recall": r, "f1": _f1(p, r), "support": gold_n[name]}
-    total = correct.total()
-    return {"micro_f1": total / len(gold) if gold else 1.0, "correct": total,
-            "gold_instances": len(gold), "predicted_instances": len(pred), "per_class": per_class}
