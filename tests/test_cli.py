@@ -89,7 +89,8 @@ def test_analyze_json(db: str, tmp_path: Path, codebook: Path) -> None:
     run_cli(db, "ingest", str(doc))
     code, out = cli_json(db, "analyze", "--codebook", str(codebook))
     assert code == 0
-    assert out == {"documents": 1, "annotations": {"themes.codebook.v1": 1}}
+    assert isinstance(out, dict)
+    assert out["documents"] == 1 and out["annotations"]["themes.codebook.v1"] == 1
     assert json.loads(run_cli(db, "analyze", "--codebook", str(codebook), "--json").stdout)[
         "documents"] == 0
 

@@ -171,10 +171,10 @@ def demo(out_dir: Path) -> None:
     from narrascope.demo import run_demo
 
     result = run_demo(out_dir)
+    found = ", ".join(f"{name} {n}" for name, n in result.analysis.annotations.items())
     click.echo(f"ingested {result.ingest.added} documents "
                f"({result.ingest.near_duplicates} near-duplicates), analysed "
-               f"{result.analysis.documents}, theme findings "
-               f"{sum(result.analysis.annotations.values())}")
+               f"{result.analysis.documents}; findings: {found}")
     click.echo(f"database: {result.db_path}")
     click.echo(f"report:   {result.report['html']}")
     for name in ("md", "json"):
@@ -242,6 +242,40 @@ def train_themes(out: Path | None, languages: str) -> None:
     click.echo(f"slope {result['slope']}, intercept {result['intercept']}; dev AUC "
                f"{result['dev']['auc']}, dev F1 at 0.5 {result['dev']['f1']}")
     click.echo(f"written to {out or CALIBRATION_FILE}")
+
+
+@train.command("techniques")
+@click.option("--only", type=click.Choice(["si", "tc"]),
+              help="Train only the span tagger (si) or the technique classifier (tc).")
+@user_errors
+def train_techniques(only: str | None) -> None:
+    """Train the persuasion-technique span tagger and classifier on the PTC and ru_zen_prop train
+    splits; score them on dev. Writes models/techniques-si.* and techniques-tc.*."""
+    from narrascope.config import PACKAGE_DIR
+    from narrascope.embed import Encoder
+
+    settings = Settings()
+    for needed in ("ptc_semeval2020t11", "ru_zen_prop"):
+        if not (settings.data_dir / needed).is_dir():
+            raise NarrascopeError(f"no {needed}/ under {settings.data_dir}; set NARRASCOPE_DATA "
+                                  "to the folder that holds the public datasets")
+    encoder, model_dir = Encoder(), PACKAGE_DIR / "models"
+    say = lambda message: click.echo(message, err=True)  # noqa: E731
+    if only in (None, "si"):
+        from narrascope.detect.techniques.si import train_span_tagger
+
+        result = train_span_tagger(settings.data_dir, model_dir, encoder=encoder, progress=say)
+        click.echo(f"span tagger: dev {json.dumps(_headline(result))}")
+    if only in (None, "tc"):
+        from narrascope.detect.techniques.tc import train_technique_classifier
+
+        result = train_technique_classifier(settings.data_dir, model_dir, encoder=encoder,
+                                            progress=say)
+        click.echo(f"technique classifier: dev {json.dumps(_headline(result))}")
+
+
+def _headline(result: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in result.items() if k in ("ptc", "ru", "seconds")}
 
 
 main.add_command(eval_group)

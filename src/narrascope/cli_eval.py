@@ -98,17 +98,18 @@ def run_cmd(task_name: str, split: str, lang: str | None, as_json: bool) -> None
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def tasks_cmd(as_json: bool) -> None:
     """List the evaluation tasks, their metrics, and whether a shipped model predicts for them."""
-    from narrascope.eval.run import PREDICTORS
+    from narrascope.eval.run import available_predictors
     from narrascope.eval.tasks import TASKS
 
+    predictors = available_predictors()
     if as_json:
         click.echo(json.dumps([
             {"task": t.name, "description": t.description, "metrics": list(t.metrics),
-             "languages": list(t.languages), "model": t.name in PREDICTORS}
+             "languages": list(t.languages), "model": t.name in predictors}
             for t in TASKS.values()], indent=2))
         return
     for t in TASKS.values():
-        model = "model shipped" if t.name in PREDICTORS else f"no model yet, {t.model_issue}"
+        model = "model shipped" if t.name in predictors else f"no model yet, {t.model_issue}"
         click.echo(f"{t.name:8} {', '.join(t.metrics)}  ({model})  {t.description}")
 
 

@@ -18,19 +18,26 @@ def analyze_text_json(
     threshold: float,
     language: str | None = None,
     encoder: Encoder | None = None,
+    *,
+    techniques: bool = True,
 ) -> dict[str, Any]:
     encoder = encoder or Encoder()
-    detectors = standard_detectors(encoder, codebooks, threshold)
+    detectors = standard_detectors(encoder, codebooks, threshold, techniques=techniques)
     result = analyze_text(text, encoder, detectors, LanguageIdentifier(), language)
     themes = [
         {"id": a.label, "label": a.extra.get("theme_label", a.label), "score": a.score,
          "evidence": a.evidence, "start": a.start, "end": a.end}
         for found in result.findings.values() for a in found if a.kind == "theme"
     ]
+    spans = [
+        {"start": a.start, "end": a.end, "technique": a.label, "score": a.score,
+         "text": a.evidence, "alternatives": a.extra.get("alternatives", [])}
+        for found in result.findings.values() for a in found if a.kind == "technique"
+    ]
     return {
         "language": result.language,
         "sentences": [{"start": s.start, "end": s.end} for s in result.sentences],
-        "techniques": [],
+        "techniques": sorted(spans, key=lambda t: (t["start"], t["end"])),
         "narratives": [],
         "entities": [],
         "themes": sorted(themes, key=lambda t: -float(t["score"])),

@@ -9,7 +9,7 @@ import pytest
 
 from narrascope.config import Settings
 from narrascope.eval.gate import declared_floors
-from narrascope.eval.run import PREDICTORS, run
+from narrascope.eval.run import available_predictors, run
 from narrascope.eval.tasks import get_task
 
 FLOORS = declared_floors()
@@ -27,7 +27,7 @@ def test_shipped_model_keeps_its_floor(floor) -> None:  # type: ignore[no-untype
 
 def test_every_task_model_declares_floors() -> None:
     declared = {f.task for f in FLOORS}
-    assert set(PREDICTORS) <= declared, "a shipped task model without a quality floor"
+    assert set(available_predictors()) <= declared, "a shipped task model without a quality floor"
 
 
 def test_floors_are_read_from_model_files(tmp_path: Path) -> None:

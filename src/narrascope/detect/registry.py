@@ -26,7 +26,7 @@ def register(name: str) -> Callable[[Factory], Factory]:
 
 def _load_builtins() -> None:
     # Imported for their @register side effect, on demand rather than at package import.
-    from narrascope.detect import themes  # noqa: F401
+    from narrascope.detect import technique_spans, themes  # noqa: F401
 
 
 def available() -> list[str]:

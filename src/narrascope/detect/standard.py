@@ -9,15 +9,25 @@ from pathlib import Path
 from narrascope.detect.base import Detector
 from narrascope.detect.codebook import load_codebooks
 from narrascope.detect.registry import create
+from narrascope.detect.technique_spans import NAME as TECHNIQUES
+from narrascope.detect.technique_spans import techniques_available
 from narrascope.detect.themes import DEFAULT_THRESHOLD
 from narrascope.detect.themes import NAME as THEMES
 from narrascope.embed import Encoder
 
 
 def standard_detectors(
-    encoder: Encoder, codebooks: Sequence[Path] = (), threshold: float = DEFAULT_THRESHOLD
+    encoder: Encoder,
+    codebooks: Sequence[Path] = (),
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    techniques: bool = True,
 ) -> list[Detector]:
+    """The shipped detectors (persuasion techniques, when their model is present) and the
+    codebook themes, when a codebook is given."""
     found: list[Detector] = []
+    if techniques and techniques_available():
+        found.append(create(TECHNIQUES, encoder=encoder))
     if codebooks:
         book = load_codebooks(list(codebooks))
         found.append(create(THEMES, codebook=book, encoder=encoder, threshold=threshold))

@@ -61,8 +61,16 @@ def score(task: Task, gold: Path, pred: Path, data_dir: Path) -> dict[str, Any]:
     return task.scorer(gold, pred, data_dir)
 
 
+def available_predictors() -> dict[str, Predictor]:
+    """The tasks a shipped model predicts for (registering the built-in ones on first use)."""
+    from narrascope.eval.predictors import register_builtin
+
+    register_builtin()
+    return PREDICTORS
+
+
 def predictor(task: Task) -> Predictor:
-    found = PREDICTORS.get(task.name)
+    found = available_predictors().get(task.name)
     if found is None:
         raise NarrascopeError(
             f"no shipped model predicts for {task.name} yet (it is planned in issue "
@@ -82,16 +90,15 @@ def input_path(task: Task, data_dir: Path, split: str, lang: str | None) -> Path
         number = task.name.rsplit("st", 1)[1]
         base = root / split / (lang or "").upper()
         return base / ("raw-documents" if split == "train" else f"subtask-{number}-documents")
-    if task.name.startswith("ptc-"):
-        return root / f"{split}-articles"
-    return root
+    return root / f"{split}-articles"
 
 
 def run(task: Task, data_dir: Path, split: str, lang: str | None) -> dict[str, Any]:
     """Predict on a public split with the shipped model and score it officially."""
     gold = gold_file(task, data_dir, split, lang)
     predict_fn = predictor(task)
-    mentions = gold if task.name == "t10-st1" else None
+    # the tasks that label given items get the gold file as their input template
+    mentions = gold if task.name in ("t10-st1", "ptc-tc") else None
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         made = predict_fn(task, input_path(task, data_dir, split, lang), Path(tmp) / "pred",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from narrascope.eval.run import PREDICTORS, run
+from narrascope.eval.run import available_predictors, run
 from narrascope.eval.tasks import TASKS, Task
 
 START = "<!-- eval-table:start -->"
@@ -13,7 +13,7 @@ END = "<!-- eval-table:end -->"
 
 
 def _our_score(task: Task, data_dir: Path, lang: str | None) -> str:
-    if task.name not in PREDICTORS:
+    if task.name not in available_predictors():
         return f"no model yet ({task.model_issue})"
     if not (data_dir / task.dataset).is_dir():
         return "data not staged"

@@ -45,6 +45,16 @@ class Reprint:
     published: date | None
 
 
+@dataclass(frozen=True)
+class Highlight:
+    """A finding's span in its context: the report marks `span` between `before` and `after`."""
+
+    finding: Finding
+    before: str
+    span: str
+    after: str
+
+
 @dataclass
 class ReportData:
     since: date | None
@@ -56,7 +66,17 @@ class ReportData:
     by_source_kind: dict[str, int] = field(default_factory=dict)
     per_day_by_kind: dict[str, dict[date, int]] = field(default_factory=dict)
     themes: list[Finding] = field(default_factory=list)
+    techniques: list[Finding] = field(default_factory=list)
+    technique_examples: list[Highlight] = field(default_factory=list)
     reprints: list[Reprint] = field(default_factory=list)
+
+    def technique_counts(self) -> dict[str, dict[str, int]]:
+        """technique -> source kind -> spans, most frequent technique first."""
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for f in self.techniques:
+            counts[f.label][f.source_kind] += 1
+        ordered = sorted(counts.items(), key=lambda kv: -sum(kv[1].values()))
+        return {label: dict(kinds.most_common()) for label, kinds in ordered}
 
     def theme_labels(self) -> dict[str, str]:
         return {f.label: f.label_text for f in self.themes}
@@ -112,7 +132,30 @@ def collect(conn: Connection, since: date | None = None, until: date | None = No
     data.first_date = min(dates, default=None)
     data.last_date = max(dates, default=None)
     data.themes = findings(conn, "theme", since, until)
+    data.techniques = findings(conn, "technique", since, until)
+    data.technique_examples = highlights(conn, data.techniques)
     return data
+
+
+def highlights(conn: Connection, found: list[Finding], per_label: int = 3,
+               context: int = 120) -> list[Highlight]:
+    """The best-scored findings of each label, with the text around their span."""
+    best: dict[str, list[Finding]] = defaultdict(list)
+    for f in sorted(found, key=lambda f: -f.score):
+        if f.start is not None and f.end is not None and len(best[f.label]) < per_label:
+            best[f.label].append(f)
+    chosen = [f for group in best.values() for f in group]
+    ids = sorted({f.document_id for f in chosen})
+    texts = dict(conn.execute(select(documents.c.id, documents.c.text)
+                              .where(documents.c.id.in_(ids))).all()) if ids else {}
+    out = []
+    for f in chosen:
+        text = texts.get(f.document_id, "")
+        start, end = f.start or 0, f.end or 0
+        left, right = max(0, start - context), min(len(text), end + context)
+        out.append(Highlight(f, ("…" if left else "") + text[left:start], text[start:end],
+                             text[end:right] + ("…" if right < len(text) else "")))
+    return out
 
 
 def findings(

@@ -29,6 +29,14 @@ def finding_json(f: Finding) -> dict[str, Any]:
     }
 
 
+def technique_json(f: Finding) -> dict[str, Any]:
+    return {
+        "technique": f.label, "score": f.score, "document_id": f.document_id, "text": f.evidence,
+        "start": f.start, "end": f.end, "source": f.source, "source_kind": f.source_kind,
+        "country": f.country, "date": _iso(f.published), "url": f.url, "detector": f.detector,
+    }
+
+
 def theme_summaries(data: ReportData) -> list[dict[str, Any]]:
     """Per theme: how many documents, by which kinds of source, and who carried it first."""
     out: dict[str, dict[str, Any]] = {}
@@ -58,6 +66,10 @@ def report_json(data: ReportData) -> dict[str, Any]:
         ],
         "themes": theme_summaries(data),
         "findings": [finding_json(f) for f in data.themes],
+        "techniques": {
+            "counts_by_source_kind": data.technique_counts(),
+            "spans": [technique_json(f) for f in data.techniques],
+        },
         "reprints": [
             {"document_id": r.document_id, "original_id": r.original_id,
              "similarity": round(r.similarity, 3), "title": r.title, "source": r.source,
@@ -110,6 +122,7 @@ def report_markdown(data: ReportData, payload: dict[str, Any]) -> str:
                       f"> — {where}, {_md_escape(f.source or 'unknown source')} "
                       f"({_md_escape(f.source_kind)}), {_iso(f.published) or 'undated'}, "
                       f"score {f.score:.2f}", ""]
+    lines += technique_markdown(data)
     if data.reprints:
         lines += ["## Near-duplicate reprints", ""]
         lines += [f"- document {r.document_id} ({_md_escape(r.source)}, {_iso(r.published)}) "
@@ -117,6 +130,26 @@ def report_markdown(data: ReportData, payload: dict[str, Any]) -> str:
                   for r in data.reprints]
         lines.append("")
     return "\n".join(lines)
+
+
+def technique_markdown(data: ReportData) -> list[str]:
+    counts = data.technique_counts()
+    if not counts:
+        return []
+    kinds = sorted({k for by_kind in counts.values() for k in by_kind})
+    lines = ["## Persuasion techniques", "",
+             "| technique | " + " | ".join(_md_escape(k) for k in kinds) + " | total |",
+             "|---|" + "---|" * (len(kinds) + 1)]
+    for label, by_kind in counts.items():
+        cells = " | ".join(str(by_kind.get(k, 0)) for k in kinds)
+        lines.append(f"| {_md_escape(label)} | {cells} | {sum(by_kind.values())} |")
+    lines.append("")
+    for h in data.technique_examples:
+        f = h.finding
+        lines += [f"> {_md_escape(h.before)}**{_md_escape(h.span)}**{_md_escape(h.after)}", ">",
+                  f"> — {_md_escape(f.label)}, {_md_escape(f.source or 'unknown source')}, "
+                  f"{_iso(f.published) or 'undated'}, score {f.score:.2f}", ""]
+    return lines
 
 
 def report_html(data: ReportData, payload: dict[str, Any]) -> str:
@@ -138,6 +171,8 @@ def report_html(data: ReportData, payload: dict[str, Any]) -> str:
         volume_chart=stacked_bars(data.per_day_by_kind, title="documents per day by source kind"),
         theme_charts=theme_charts,
         by_theme={k: v[:MAX_FINDINGS_PER_THEME] for k, v in by_theme.items()},
+        technique_counts=data.technique_counts(),
+        technique_kinds=sorted({f.source_kind for f in data.techniques}),
         colours=KIND_COLOURS,
     )
 

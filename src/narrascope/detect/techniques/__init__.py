@@ -1,0 +1,1 @@
+"""Persuasion techniques: span tagger (SI) and technique classifier (TC)."""

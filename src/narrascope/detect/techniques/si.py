@@ -1,0 +1,409 @@
+"""The span tagger (SI): character spans of an article that use a persuasion technique.
+
+A linear-chain CRF (CRFsuite) labels each token in (inside a span) or out, per sentence, from
+lexical, shape, position and repetition features plus a discretised sentence-level propaganda
+probability (a logistic regression over the multilingual sentence vector). Token marginals are
+thresholded, runs become spans, close spans are merged and tiny ones dropped; optionally whole
+sentences whose probability is high enough are predicted too. Decoding parameters are tuned per
+language on a held-out part of the training articles.
+
+Artifacts (no pickle): ``techniques-si.crfsuite`` (CRFsuite's own model file),
+``techniques-si.npz`` (sentence-model weights, probability bin edges) and ``techniques-si.json``
+(version, decoding parameters, dev metrics). Training: :func:`train_span_tagger`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pycrfsuite  # type: ignore[import-untyped]
+
+from narrascope.config import PACKAGE_DIR
+from narrascope.detect.techniques.si_features import (
+    Token,
+    article_counts,
+    probability_bins,
+    sentence_features,
+    tokenize,
+)
+from narrascope.embed import Encoder
+from narrascope.errors import NarrascopeError
+from narrascope.eval.ptc import Span, ptc_corpus, ru_zen_corpus, score_si
+from narrascope.model import Sentence
+from narrascope.nlp.segment import split_sentences
+from narrascope.train.logistic import fit_logistic_nd
+
+NAME = "techniques-si"
+VERSION = "1"
+LANGUAGES = ("en", "ru")  # the training languages; others share the "default" decoding
+INSIDE = "I"
+
+__all__ = ["NAME", "VERSION", "DecodeParams", "SpanTagger", "train_span_tagger"]
+
+
+class _Encodes(Protocol):
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class DecodeParams:
+    """How token marginals become spans."""
+
+    threshold: float = 0.5  # a token is inside when P(I) >= threshold
+    merge_gap: int = 3  # merge spans at most this many characters apart
+    min_chars: int = 2  # drop shorter spans
+    sentence_threshold: float = 2.0  # also predict whole sentences with probability >= this
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """One sentence after tagging: its tokens and each token's P(inside)."""
+
+    sentence: Sentence
+    tokens: list[Token]
+    inside: np.ndarray
+    probability: float
+
+
+def language_key(language: str) -> str:
+    key = (language or "").lower()[:2]
+    return key if key in LANGUAGES else "other"
+
+
+def sentence_design(vectors: np.ndarray, language: str) -> np.ndarray:
+    """Inputs of the sentence model: the vector and one indicator per training language."""
+    key = language_key(language)
+    flags = np.array([[1.0 if key == lang else 0.0 for lang in LANGUAGES]])
+    rows = np.asarray(vectors, dtype=np.float64).reshape(len(vectors), -1)
+    return np.hstack([rows, np.repeat(flags, len(rows), axis=0)])
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 0.5 * (1.0 + np.tanh(0.5 * z))
+    return out
+
+
+def _spans_of(tagged: Tagged, params: DecodeParams) -> list[tuple[int, int, float]]:
+    spans: list[tuple[int, int, float]] = []
+    if tagged.probability >= params.sentence_threshold:
+        return [(tagged.sentence.start, tagged.sentence.end, tagged.probability)]
+    run: list[int] = []
+    for i in [*range(len(tagged.tokens)), -1]:
+        if i >= 0 and tagged.inside[i] >= params.threshold:
+            run.append(i)
+            continue
+        if run:
+            score = round(float(np.mean(tagged.inside[run])), 4)
+            spans.append((tagged.tokens[run[0]].start, tagged.tokens[run[-1]].end, score))
+            run = []
+    return spans
+
+
+def decode(tagged: Sequence[Tagged], params: DecodeParams) -> list[tuple[int, int, float]]:
+    """Non-overlapping, sorted (start, end, score) spans of an article."""
+    spans = sorted(s for t in tagged for s in _spans_of(t, params))
+    merged: list[tuple[int, int, float]] = []
+    for start, end, score in spans:
+        if merged and start - merged[-1][1] <= params.merge_gap:
+            first, last, previous = merged[-1]
+            merged[-1] = (first, max(last, end), max(previous, score))
+        else:
+            merged.append((start, end, score))
+    return [s for s in merged if s[1] - s[0] >= params.min_chars]
+
+
+class SpanTagger:
+    """Finds propaganda spans in an article; load once, then call :meth:`predict`."""
+
+    name = NAME
+
+    def __init__(self, tagger: Any, coef: np.ndarray, intercept: float, edges: np.ndarray,
+                 params: dict[str, DecodeParams], version: str = VERSION) -> None:
+        self._tagger = tagger
+        self.coef = np.asarray(coef, dtype=np.float64)
+        self.intercept = float(intercept)
+        self.edges = np.asarray(edges, dtype=np.float64)
+        self.params = params
+        self.version = version
+
+    @classmethod
+    def load(cls, model_dir: Path = PACKAGE_DIR / "models") -> SpanTagger:
+        paths = [model_dir / f"{NAME}.{ext}" for ext in ("crfsuite", "npz", "json")]
+        missing = [str(p) for p in paths if not p.is_file()]
+        if missing:
+            raise NarrascopeError(f"span tagger model missing: {', '.join(missing)}; run "
+                                  "`narrascope train techniques` to build it")
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(paths[0]))
+        with np.load(paths[1], allow_pickle=False) as weights:
+            coef, intercept, edges = weights["coef"], float(weights["intercept"]), weights["edges"]
+        meta = json.loads(paths[2].read_text(encoding="utf-8"))
+        params = {k: DecodeParams(**v) for k, v in meta["decode"].items()}
+        return cls(tagger, coef, intercept, edges, params, str(meta["version"]))
+
+    def sentence_probabilities(self, vectors: np.ndarray, language: str) -> np.ndarray:
+        if len(vectors) == 0:
+            return np.zeros(0)
+        return _sigmoid(sentence_design(vectors, language) @ self.coef + self.intercept)
+
+    def tag(self, text: str, language: str, sentences: Sequence[Sentence],
+            probabilities: np.ndarray) -> list[Tagged]:
+        """Token marginals of every sentence, given the sentence probabilities."""
+        tokens = [tokenize(text, s) for s in sentences]
+        counts = article_counts(tokens)
+        key = language_key(language)
+        out = []
+        bins = probability_bins(np.asarray(probabilities), self.edges)
+        for sentence, toks, p, b in zip(sentences, tokens, probabilities, bins, strict=True):
+            if not toks:
+                continue
+            feats = sentence_features(toks, b, key, counts)
+            self._tagger.set(pycrfsuite.ItemSequence(feats))
+            labels = self._tagger.labels()
+            inside = (np.array([self._tagger.marginal(INSIDE, i) for i in range(len(toks))])
+                      if INSIDE in labels else np.zeros(len(toks)))
+            out.append(Tagged(sentence, toks, inside, float(p)))
+        return out
+
+    def predict(self, text: str, language: str, sentences: Sequence[Sentence],
+                sentence_vectors: np.ndarray) -> list[tuple[int, int, float]]:
+        """Non-overlapping (start, end, score) spans, end exclusive, sorted by start."""
+        if len(sentences) != len(sentence_vectors):
+            raise NarrascopeError(f"{len(sentences)} sentences but {len(sentence_vectors)} "
+                                  "sentence vectors; pass one vector per sentence")
+        probabilities = self.sentence_probabilities(sentence_vectors, language)
+        tagged = self.tag(text, language, sentences, probabilities)
+        params = self.params.get(language_key(language), self.params["default"])
+        return decode(tagged, params)
+
+
+# ---------------------------------------------------------------- training
+
+FOLDS = 5  # sentence-model cross-fitting; fold 0 of the training articles is the tuning set
+SENTENCE_L2 = 1.0
+BINS = 10
+CRF_PARAMS: dict[str, Any] = {"c1": 0.3, "c2": 0.05, "max_iterations": 150,
+                              "feature.possible_transitions": True}
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+SENTENCE_THRESHOLDS = (2.0, 0.5, 0.6, 0.7, 0.8, 0.9)
+MERGE_GAPS = (0, 2, 5, 15)
+MIN_CHARS = (1, 3, 8)
+CORPORA = (("ptc", "en"), ("ru", "ru"))
+
+
+@dataclass
+class _Article:
+    corpus: str
+    article_id: str
+    text: str
+    language: str
+    sentences: list[Sentence]
+    vectors: np.ndarray
+    gold: list[Span]
+
+    @property
+    def key(self) -> str:
+        return f"{self.corpus}/{self.article_id}"
+
+    def targets(self) -> np.ndarray:
+        """1.0 for each sentence that overlaps a gold span."""
+        return np.array([float(any(g.start < s.end and s.start < g.end for g in self.gold))
+                         for s in self.sentences])
+
+
+def _load_split(data_dir: Path, split: str, encoder: _Encodes,
+                progress: Callable[[str], None]) -> list[_Article]:
+    readers = {"ptc": ptc_corpus, "ru": ru_zen_corpus}
+    articles = []
+    for corpus, language in CORPORA:
+        data = readers[corpus](data_dir, split)
+        gold: dict[str, list[Span]] = {}
+        for span in data.si:
+            gold.setdefault(span.article_id, []).append(Span(f"{corpus}/{span.article_id}",
+                                                             span.start, span.end))
+        for article_id, text in sorted(data.articles.items()):
+            sentences = split_sentences(text, language)
+            vectors = encoder.encode([s.slice(text) for s in sentences])
+            articles.append(_Article(corpus, article_id, text, language, sentences, vectors,
+                                     gold.get(article_id, [])))
+        progress(f"{corpus} {split}: {len(data.articles)} articles read and encoded")
+    return articles
+
+
+def _fold(article: _Article) -> int:
+    return zlib.crc32(article.key.encode("utf-8")) % FOLDS
+
+
+def _fit(articles: Sequence[_Article]) -> tuple[np.ndarray, float]:
+    x = np.vstack([sentence_design(a.vectors, a.language) for a in articles])
+    y = np.concatenate([a.targets() for a in articles])
+    return fit_logistic_nd(x, y, l2=SENTENCE_L2)
+
+
+def _fit_sentence_model(articles: Sequence[_Article]) -> tuple[np.ndarray, float,
+                                                                list[np.ndarray]]:
+    """Weights on all articles, and out-of-fold probabilities for every article."""
+    oof: dict[str, np.ndarray] = {}
+    for fold in range(FOLDS):
+        coef, intercept = _fit([a for a in articles if _fold(a) != fold])
+        for a in articles:
+            if _fold(a) == fold:
+                z = sentence_design(a.vectors, a.language) @ coef + intercept
+                oof[a.key] = _sigmoid(z)
+    coef, intercept = _fit(articles)
+    return coef, intercept, [oof[a.key] for a in articles]
+
+
+def _labels(article: _Article, tokens: Sequence[Token]) -> list[str]:
+    return [INSIDE if any(g.start < t.end and t.start < g.end for g in article.gold) else "O"
+            for t in tokens]
+
+
+def _train_crf(articles: Sequence[_Article], probabilities: Sequence[np.ndarray],
+               edges: np.ndarray, path: Path) -> None:
+    trainer = pycrfsuite.Trainer(verbose=False)
+    trainer.set_params(CRF_PARAMS)
+    for article, probs in zip(articles, probabilities, strict=True):
+        tokens = [tokenize(article.text, s) for s in article.sentences]
+        counts = article_counts(tokens)
+        bins = probability_bins(probs, edges)
+        for toks, b in zip(tokens, bins, strict=True):
+            if toks:
+                feats = sentence_features(toks, b, language_key(article.language), counts)
+                trainer.append(pycrfsuite.ItemSequence(feats), _labels(article, toks))
+    trainer.train(str(path))
+
+
+def _score(articles: Sequence[_Article], tagged: Sequence[list[Tagged]],
+           params: DecodeParams) -> dict[str, float]:
+    gold = [g for a in articles for g in a.gold]
+    pred = [Span(a.key, start, end) for a, t in zip(articles, tagged, strict=True)
+            for start, end, _ in decode(t, params)]
+    return score_si(gold, pred)
+
+
+def _tune(articles: Sequence[_Article], tagged: Sequence[list[Tagged]]) -> DecodeParams:
+    """Coordinate search: thresholds first, then merging and the minimum length."""
+    def f1(params: DecodeParams) -> float:
+        return _score(articles, tagged, params)["f1"]
+
+    best = max((DecodeParams(t, 3, 2, st) for t in THRESHOLDS for st in SENTENCE_THRESHOLDS),
+               key=f1)
+    return max((DecodeParams(best.threshold, g, m, best.sentence_threshold)
+                for g in MERGE_GAPS for m in MIN_CHARS), key=f1)
+
+
+def _tag_articles(tagger: SpanTagger, articles: Sequence[_Article],
+                  probabilities: Sequence[np.ndarray]) -> list[list[Tagged]]:
+    return [tagger.tag(a.text, a.language, a.sentences, p)
+            for a, p in zip(articles, probabilities, strict=True)]
+
+
+def _tuned_params(train: Sequence[_Article], oof: Sequence[np.ndarray], tagger: SpanTagger,
+                  model_dir: Path, progress: Callable[[str], None]) -> dict[str, DecodeParams]:
+    """Decoding tuned per language on fold 0 with a CRF trained on the other folds."""
+    fit = [i for i, a in enumerate(train) if _fold(a) != 0]
+    held = [i for i, a in enumerate(train) if _fold(a) == 0]
+    if not fit or not held:
+        return {key: DecodeParams() for key in ("default", *LANGUAGES)}
+    path = model_dir / f"{NAME}.tuning.crfsuite"
+    try:
+        _train_crf([train[i] for i in fit], [oof[i] for i in fit], tagger.edges, path)
+        probe = SpanTagger(_open_crf(path), tagger.coef, tagger.intercept, tagger.edges, {})
+        tagged = _tag_articles(probe, [train[i] for i in held], [oof[i] for i in held])
+    finally:
+        path.unlink(missing_ok=True)
+    held_articles = [train[i] for i in held]
+    params = {"default": _tune(held_articles, tagged)}
+    for corpus, language in CORPORA:
+        pick = [j for j, a in enumerate(held_articles) if a.corpus == corpus]
+        chosen = [held_articles[j] for j in pick], [tagged[j] for j in pick]
+        params[language] = _tune(*chosen)
+        f1 = _score(*chosen, params[language])["f1"]
+        progress(f"held-out train {corpus}: F1 {f1:.4f} with {asdict(params[language])}")
+    return params
+
+
+def _open_crf(path: Path) -> Any:
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    return tagger
+
+
+def _ablations(tuned: DecodeParams) -> dict[str, DecodeParams]:
+    return {
+        "every_sentence": DecodeParams(2.0, -1, 1, 0.0),
+        "sentence_model_p>=0.5": DecodeParams(2.0, -1, 1, 0.5),
+        "crf_marginal>=0.5_raw": DecodeParams(0.5, -1, 1, 2.0),
+        "crf_tuned_threshold": DecodeParams(tuned.threshold, -1, 1, 2.0),
+        "crf_tuned_threshold+postprocessing": DecodeParams(
+            tuned.threshold, tuned.merge_gap, tuned.min_chars, 2.0),
+        "shipped": tuned,
+    }
+
+
+def _evaluate(tagger: SpanTagger, dev: Sequence[_Article]) -> dict[str, Any]:
+    """Official SI scores on dev per corpus, with ablations and prediction speed."""
+    metrics: dict[str, Any] = {}
+    for corpus, language in CORPORA:
+        articles = [a for a in dev if a.corpus == corpus]
+        began = time.perf_counter()
+        for a in articles:
+            tagger.predict(a.text, a.language, a.sentences, a.vectors)
+        seconds = time.perf_counter() - began
+        probs = [tagger.sentence_probabilities(a.vectors, a.language) for a in articles]
+        tagged = _tag_articles(tagger, articles, probs)
+        params = tagger.params[language]
+        result: dict[str, Any] = {k: round(float(v), 4) for k, v in
+                                  _score(articles, tagged, params).items()}
+        result["articles_per_second"] = round(len(articles) / max(seconds, 1e-9), 1)
+        result["ablations"] = {name: round(_score(articles, tagged, p)["f1"], 4)
+                               for name, p in _ablations(params).items()}
+        metrics[corpus] = result
+    return metrics
+
+
+def train_span_tagger(data_dir: Path, model_dir: Path, *, encoder: _Encodes | None = None,
+                      progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Train on PTC train + ru_zen_prop train, write the artifacts and a JSON with the dev
+    metrics (official SI metric) into ``model_dir``; return those metrics."""
+    say = progress or (lambda _message: None)
+    began = time.perf_counter()
+    enc = encoder if encoder is not None else Encoder()
+    train = _load_split(data_dir, "train", enc, say)
+    coef, intercept, oof = _fit_sentence_model(train)
+    edges = np.quantile(np.concatenate(oof), np.linspace(0.0, 1.0, BINS + 1)[1:-1])
+    say("sentence model fitted")
+    model_dir.mkdir(parents=True, exist_ok=True)
+    draft = SpanTagger(None, coef, intercept, edges, {})
+    params = _tuned_params(train, oof, draft, model_dir, say)
+    crf_path = model_dir / f"{NAME}.crfsuite"
+    _train_crf(train, oof, edges, crf_path)
+    np.savez(model_dir / f"{NAME}.npz", coef=coef, intercept=np.array(intercept), edges=edges)
+    tagger = SpanTagger(_open_crf(crf_path), coef, intercept, edges, params)
+    say("CRF trained; scoring dev")
+    metrics = _evaluate(tagger, _load_split(data_dir, "dev", enc, say))
+    metrics["seconds"] = round(time.perf_counter() - began, 1)
+    meta = {"name": NAME, "version": VERSION, "decode": decode_params_json(params),
+            "crf": CRF_PARAMS, "sentence_l2": SENTENCE_L2, "metrics": metrics,
+            "floors": _floors(metrics)}
+    (model_dir / f"{NAME}.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return metrics
+
+
+def _floors(metrics: dict[str, Any]) -> list[dict[str, Any]]:
+    """Quality-gate floors (narrascope.eval.gate): the dev F1 measured now, less 0.02."""
+    return [{"task": f"{corpus}-si", "metric": "f1",
+             "floor": round(max(0.0, float(metrics[corpus]["f1"]) - 0.02), 3)}
+            for corpus, _ in CORPORA]
+
+
+def decode_params_json(params: dict[str, DecodeParams]) -> dict[str, dict[str, Any]]:
+    return {k: asdict(v) for k, v in params.items()}

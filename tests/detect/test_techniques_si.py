@@ -1,0 +1,175 @@
+"""The span tagger (SI): training end to end on a tiny corpus, span invariants, quality floor."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from narrascope.config import Settings
+from narrascope.detect.techniques.si import (
+    NAME,
+    DecodeParams,
+    SpanTagger,
+    Tagged,
+    decode,
+    train_span_tagger,
+)
+from narrascope.embed import Encoder
+from narrascope.eval.ptc import Span, ptc_corpus, score_si
+from narrascope.model import Sentence
+from narrascope.nlp.segment import split_sentences
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "src" / "narrascope" / "models"
+# The PTC dev F1 measured when the shipped artifact was trained (see its model card).
+SHIPPED_PTC_DEV_F1 = 0.364
+
+EN_LOADED = ("These evil traitors will destroy our great nation!",
+             "Only a fool would trust the corrupt elites.")
+EN_PLAIN = ("The council met on Tuesday to discuss the budget.",
+            "Rain is expected in the north later this week.")
+RU_LOADED = ("Эти подлые предатели уничтожат нашу великую страну!",
+             "Только глупец поверит продажным элитам.")
+RU_PLAIN = ("Совет собрался во вторник, чтобы обсудить бюджет.",
+            "На севере на этой неделе ожидается дождь.")
+
+
+class HashEncoder:
+    """Deterministic stand-in for the sentence encoder: a unit vector seeded by the text."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        rows = [np.random.default_rng(zlib.crc32(t.encode())).normal(size=512) for t in texts]
+        out = np.array(rows, dtype=np.float32).reshape(len(texts), 512)
+        norms: np.ndarray = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+def _article(index: int, loaded: Sequence[str], plain: Sequence[str]) -> tuple[str, list[
+        tuple[int, int]]]:
+    """Title, blank line, then alternating plain and loaded sentences; spans on the loaded."""
+    lines = [f"Title {index}", ""]
+    spans = []
+    offset = len(lines[0]) + 2
+    for i in range(4):
+        sentence = (loaded if i % 2 else plain)[(i // 2 + index) % 2]
+        if i % 2:
+            spans.append((offset, offset + len(sentence)))
+        lines.append(sentence)
+        offset += len(sentence) + 1
+    return "\n".join(lines) + "\n", spans
+
+
+def _write_split(root: Path, split: str, articles: dict[str, tuple[str, list[tuple[int, int]]]],
+                 technique: str, si_name: str, tc_name: str) -> None:
+    (root / f"{split}-articles").mkdir(parents=True, exist_ok=True)
+    si, tc = [], []
+    for article_id, (text, spans) in articles.items():
+        (root / f"{split}-articles" / f"article{article_id}.txt").write_text(text,
+                                                                             encoding="utf-8")
+        si += [f"{article_id}\t{s}\t{e}\n" for s, e in spans]
+        tc += [f"{article_id}\t{technique}\t{s}\t{e}\n" for s, e in spans]
+    if si_name:
+        (root / si_name).write_text("".join(si), encoding="utf-8")
+    (root / tc_name).write_text("".join(tc), encoding="utf-8")
+
+
+def _tiny_data(data_dir: Path) -> None:
+    ptc, ru = data_dir / "ptc_semeval2020t11", data_dir / "ru_zen_prop"
+    for split, ids in (("train", range(1, 7)), ("dev", range(7, 9))):
+        en = {str(100 + i): _article(i, EN_LOADED, EN_PLAIN) for i in ids}
+        _write_split(ptc, split, en, "Loaded_Language", f"{split}-task-si.labels",
+                     f"{split}-task-flc-tc.labels")
+        rus = {str(200 + i): _article(i, RU_LOADED, RU_PLAIN) for i in ids}
+        names = (("train-task1-SI.labels", "train-task2-TC.labels") if split == "train"
+                 else ("", "dev-task-TC-template_labeled.out"))
+        _write_split(ru, split, rus, "Loaded_language", *names)
+    (ru / "russian_corpus_techniques.txt").write_text("Loaded_language\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    root = tmp_path_factory.mktemp("si")
+    _tiny_data(root / "data")
+    metrics = train_span_tagger(root / "data", root / "model", encoder=HashEncoder())
+    return root / "model", metrics
+
+
+def test_training_end_to_end_writes_artifacts_and_metrics(
+        tiny_model: tuple[Path, dict[str, object]]) -> None:
+    model_dir, metrics = tiny_model
+    for ext in ("crfsuite", "npz", "json"):
+        assert (model_dir / f"{NAME}.{ext}").is_file()
+    assert not list(model_dir.glob("*tuning*"))
+    meta = json.loads((model_dir / f"{NAME}.json").read_text(encoding="utf-8"))
+    assert meta["metrics"] == json.loads(json.dumps(metrics))
+    assert {f["task"] for f in meta["floors"]} == {"ptc-si", "ru-si"}
+    assert {"ptc", "ru", "seconds"} <= set(metrics)
+    ptc = metrics["ptc"]
+    assert isinstance(ptc, dict)
+    assert 0.0 <= ptc["f1"] <= 1.0
+    with np.load(model_dir / f"{NAME}.npz", allow_pickle=False) as weights:
+        assert weights["coef"].shape == (514,)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Intro line.\n" + " ".join(EN_LOADED) + "\n" + " ".join(EN_PLAIN), "en"),
+    (" ".join(RU_PLAIN + RU_LOADED), "ru"),
+    ("Ein ganz normaler Satz. Noch einer! ", "de"),
+    ("", "en"),
+])
+def test_predicted_spans_are_sorted_disjoint_and_inside(
+        tiny_model: tuple[Path, dict[str, object]], text: str, language: str) -> None:
+    tagger = SpanTagger.load(tiny_model[0])
+    sentences = split_sentences(text, language)
+    vectors = HashEncoder().encode([s.slice(text) for s in sentences])
+    spans = tagger.predict(text, language, sentences, vectors)
+    previous_end = 0
+    for start, end, score in spans:
+        assert previous_end <= start < end <= len(text)
+        assert 0.0 <= score <= 1.0
+        previous_end = end
+    assert tagger.version
+
+
+def test_learns_the_loaded_sentences(tiny_model: tuple[Path, dict[str, object]]) -> None:
+    tagger = SpanTagger.load(tiny_model[0])
+    text = f"{EN_PLAIN[0]} {EN_LOADED[0]}"
+    sentences = split_sentences(text, "en")
+    spans = tagger.predict(text, "en", sentences,
+                           HashEncoder().encode([s.slice(text) for s in sentences]))
+    covered = {i for start, end, _ in spans for i in range(start, end)}
+    loaded = range(len(EN_PLAIN[0]) + 1, len(text))
+    assert len(covered & set(loaded)) > len(loaded) / 2
+    assert len(covered - set(loaded)) < len(EN_PLAIN[0]) / 2
+
+
+def test_decode_merges_close_spans_and_drops_tiny_ones() -> None:
+    tokens = split_sentences("aa bb cc d", "en")
+    from narrascope.detect.techniques.si_features import tokenize
+
+    toks = tokenize("aa bb cc d", tokens[0])
+    tagged = Tagged(Sentence(0, 10), toks, np.array([0.9, 0.1, 0.8, 0.9]), 0.1)
+    assert decode([tagged], DecodeParams(0.5, 0, 1, 2.0)) == [(0, 2, 0.9), (6, 10, 0.85)]
+    assert decode([tagged], DecodeParams(0.5, 5, 1, 2.0)) == [(0, 10, 0.9)]
+    assert decode([tagged], DecodeParams(0.5, 0, 3, 2.0)) == [(6, 10, 0.85)]
+    assert decode([tagged], DecodeParams(0.5, 0, 1, 0.05)) == [(0, 10, 0.1)]
+
+
+@pytest.mark.slow
+def test_shipped_model_quality_floor_on_ptc_dev(encoder: Encoder) -> None:
+    data_dir = Settings().data_dir
+    if not (data_dir / "ptc_semeval2020t11").is_dir():
+        pytest.skip("PTC data not available")
+    corpus = ptc_corpus(data_dir, "dev")
+    tagger = SpanTagger.load()
+    pred = []
+    for article_id, text in corpus.articles.items():
+        sentences = split_sentences(text, "en")
+        vectors = encoder.encode([s.slice(text) for s in sentences])
+        pred += [Span(article_id, s, e) for s, e, _ in
+                 tagger.predict(text, "en", sentences, vectors)]
+    assert score_si(corpus.si, pred)["f1"] >= SHIPPED_PTC_DEV_F1 - 0.02
