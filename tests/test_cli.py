@@ -101,3 +101,19 @@ def test_sources_without_feeds_and_no_input(db: str, tmp_path: Path) -> None:
     result = run_cli(db, "ingest", "--sources", str(path))
     assert result.exit_code == 2
     assert "no source has a" in result.output
+
+
+def test_analyze_text_techniques_slice_the_text(db: str) -> None:
+    from narrascope.detect.technique_spans import techniques_available
+
+    if not techniques_available():
+        pytest.skip("technique model not shipped")
+    text = ("The corrupt and treacherous regime is destroying our great nation! "
+            "Everyone knows the truth: they lie, they lie, they lie. Only a fool would believe "
+            "the so-called experts.")
+    code, out = cli_json(db, "analyze-text", input=text)
+    assert code == 0
+    assert isinstance(out, dict) and out["techniques"]
+    for t in out["techniques"]:
+        assert text[t["start"] : t["end"]] == t["text"]
+        assert 0.0 <= t["score"] <= 1.0 and t["technique"]

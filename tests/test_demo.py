@@ -56,3 +56,13 @@ def test_demo_finds_korean_and_russian_evidence(demo_out: Path) -> None:
                "ru" if any("\u0400" <= c <= "\u04ff" for c in f["evidence"]) else "en"
                for f in troops}
     assert scripts == {"en", "ru", "ko"}
+
+
+def test_demo_reports_techniques_with_marked_spans(demo_out: Path) -> None:
+    payload = json.loads((demo_out / "report.json").read_text())
+    techniques = payload["techniques"]
+    assert techniques["counts_by_source_kind"]
+    assert all(s["technique"] and s["text"] and s["start"] < s["end"]
+               for s in techniques["spans"])
+    page = (demo_out / "report.html").read_text()
+    assert "<h2>Persuasion techniques</h2>" in page and "<mark" in page
