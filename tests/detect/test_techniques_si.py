@@ -26,7 +26,7 @@ from narrascope.nlp.segment import split_sentences
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "src" / "narrascope" / "models"
 # The PTC dev F1 measured when the shipped artifact was trained (see its model card).
-SHIPPED_PTC_DEV_F1 = 0.364
+SHIPPED_PTC_DEV_F1 = 0.381
 
 EN_LOADED = ("These evil traitors will destroy our great nation!",
              "Only a fool would trust the corrupt elites.")
@@ -112,7 +112,10 @@ def test_training_end_to_end_writes_artifacts_and_metrics(
     assert isinstance(ptc, dict)
     assert 0.0 <= ptc["f1"] <= 1.0
     with np.load(model_dir / f"{NAME}.npz", allow_pickle=False) as weights:
-        assert weights["coef"].shape == (514,)
+        # vector (+ neighbours' mean vector and 4 sentence cues with the context model) + 2 flags
+        assert weights["coef"].shape == ((1030,) if meta["sentence_context"] else (514,))
+        if meta["lexicon"]:
+            assert len(weights["lex_keys"]) == len(weights["lex_bins"]) > 0
 
 
 @pytest.mark.parametrize(("text", "language"), [
@@ -173,3 +176,14 @@ def test_shipped_model_quality_floor_on_ptc_dev(encoder: Encoder) -> None:
         pred += [Span(article_id, s, e) for s, e, _ in
                  tagger.predict(text, "en", sentences, vectors)]
     assert score_si(corpus.si, pred)["f1"] >= SHIPPED_PTC_DEV_F1 - 0.02
+
+
+def test_lexicon_bins_loaded_words_above_plain_ones() -> None:
+    from narrascope.detect.techniques.si_features import build_lexicon
+
+    rows = [("en", ["evil", "traitors", "met"], [True, True, False])] * 4 + [
+        ("en", ["the", "council", "met"], [False, False, False])] * 4
+    lexicon = build_lexicon(rows)
+    assert lexicon["en|evil"] > lexicon["en|council"] >= lexicon["en|met"]
+    assert lexicon["en|evil traitors"] > lexicon["en|council met"]
+    assert "ru|evil" not in lexicon

@@ -20,6 +20,8 @@ from narrascope.detect.techniques.tc import (
 )
 from narrascope.detect.techniques.tc_features import (
     DENSE_NAMES,
+    around_features,
+    around_row,
     index_article,
     normalise,
     span_texts,
@@ -140,6 +142,23 @@ def test_features_see_repetition_and_punctuation() -> None:
     assert batch.contexts == ["We will WIN!"]
     idx, values = tfidf_row("we will win", np.ones(1 << 17, dtype=np.float32))
     assert len(idx) == len(values) and abs(float(np.linalg.norm(values)) - 1.0) < 1e-5
+
+
+def test_around_features_see_neighbours_sentence_and_quotes() -> None:
+    text = 'Title\n\nHe said "the vile mob lies" today. Make it great!\n'
+    index = index_article(text)
+    start = text.find("vile mob")
+    feats = around_features(index, start, start + len("vile mob"))
+    assert {"l1:the", "r1:lies", "l:said", "r:today", "s:in_quotes"} <= set(feats)
+    assert "s:starts" not in feats and "s:whole" not in feats
+    start = text.find("Make it great!")
+    feats = around_features(index, start, start + len("Make it great!"))
+    assert {"s:starts", "s:ends", "s:whole", "r1:</s>"} <= set(feats)
+    assert "l:title" not in feats  # context stays within the paragraph
+    idx, values = around_row(feats, np.ones(1 << 17, dtype=np.float32))
+    assert len(idx) == len(values) and abs(float(np.linalg.norm(values)) - 1.0) < 1e-5
+    assert span_texts(text, [(start, start + 4)]).around[0] == around_features(index, start,
+                                                                               start + 4)
 
 
 def test_ru_mapping_targets_ptc_classes() -> None:

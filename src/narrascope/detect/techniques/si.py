@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,6 +29,7 @@ from narrascope.config import PACKAGE_DIR
 from narrascope.detect.techniques.si_features import (
     Token,
     article_counts,
+    build_lexicon,
     probability_bins,
     sentence_features,
     tokenize,
@@ -41,7 +42,7 @@ from narrascope.nlp.segment import split_sentences
 from narrascope.train.logistic import fit_logistic_nd
 
 NAME = "techniques-si"
-VERSION = "1"
+VERSION = "2"
 LANGUAGES = ("en", "ru")  # the training languages; others share the "default" decoding
 INSIDE = "I"
 
@@ -77,12 +78,29 @@ def language_key(language: str) -> str:
     return key if key in LANGUAGES else "other"
 
 
-def sentence_design(vectors: np.ndarray, language: str) -> np.ndarray:
-    """Inputs of the sentence model: the vector and one indicator per training language."""
+def sentence_cues(texts: Sequence[str]) -> np.ndarray:
+    """Simple surface cues of each sentence: quotes, '!', '?', and log length (scaled)."""
+    return np.array([[float(any(q in t for q in "\"«»“”„")), float("!" in t), float("?" in t),
+                      np.log1p(len(t)) / 5.0] for t in texts]).reshape(len(texts), 4)
+
+
+def sentence_design(vectors: np.ndarray, language: str,
+                    texts: Sequence[str] | None = None) -> np.ndarray:
+    """Inputs of the sentence model: the vector and one indicator per training language; with the
+    sentence `texts`, also the mean vector of the previous and next sentence and surface cues."""
     key = language_key(language)
     flags = np.array([[1.0 if key == lang else 0.0 for lang in LANGUAGES]])
     rows = np.asarray(vectors, dtype=np.float64).reshape(len(vectors), -1)
-    return np.hstack([rows, np.repeat(flags, len(rows), axis=0)])
+    parts = [rows, np.repeat(flags, len(rows), axis=0)]
+    if texts is not None:
+        padded = np.vstack([np.zeros((1, rows.shape[1])), rows, np.zeros((1, rows.shape[1]))])
+        counts = np.full(len(rows), 2.0)
+        if len(rows):
+            counts[0] -= 1.0
+            counts[-1] -= 1.0
+        context = (padded[:-2] + padded[2:]) / np.maximum(counts, 1.0)[:, None]
+        parts = [rows, context, np.repeat(flags, len(rows), axis=0), sentence_cues(texts)]
+    return np.hstack(parts)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -125,8 +143,11 @@ class SpanTagger:
     name = NAME
 
     def __init__(self, tagger: Any, coef: np.ndarray, intercept: float, edges: np.ndarray,
-                 params: dict[str, DecodeParams], version: str = VERSION) -> None:
+                 params: dict[str, DecodeParams], version: str = VERSION, *,
+                 lexicon: Mapping[str, int] | None = None, context: bool = False) -> None:
         self._tagger = tagger
+        self.lexicon = lexicon
+        self.context = context
         self.coef = np.asarray(coef, dtype=np.float64)
         self.intercept = float(intercept)
         self.edges = np.asarray(edges, dtype=np.float64)
@@ -144,18 +165,27 @@ class SpanTagger:
         tagger.open(str(paths[0]))
         with np.load(paths[1], allow_pickle=False) as weights:
             coef, intercept, edges = weights["coef"], float(weights["intercept"]), weights["edges"]
+            lexicon = (dict(zip(weights["lex_keys"].tolist(), weights["lex_bins"].tolist(),
+                                strict=True)) if "lex_keys" in weights.files else None)
         meta = json.loads(paths[2].read_text(encoding="utf-8"))
         params = {k: DecodeParams(**v) for k, v in meta["decode"].items()}
-        return cls(tagger, coef, intercept, edges, params, str(meta["version"]))
+        return cls(tagger, coef, intercept, edges, params, str(meta["version"]), lexicon=lexicon,
+                   context=bool(meta.get("sentence_context", False)))
 
-    def sentence_probabilities(self, vectors: np.ndarray, language: str) -> np.ndarray:
+    def sentence_probabilities(self, vectors: np.ndarray, language: str,
+                               texts: Sequence[str] | None = None) -> np.ndarray:
+        """P(the sentence holds a span); `texts` (the sentences) are needed by a context model."""
         if len(vectors) == 0:
             return np.zeros(0)
-        return _sigmoid(sentence_design(vectors, language) @ self.coef + self.intercept)
+        if self.context and texts is None:
+            raise NarrascopeError("this sentence model needs the sentence texts")
+        design = sentence_design(vectors, language, texts if self.context else None)
+        return _sigmoid(design @ self.coef + self.intercept)
 
     def tag(self, text: str, language: str, sentences: Sequence[Sentence],
-            probabilities: np.ndarray) -> list[Tagged]:
-        """Token marginals of every sentence, given the sentence probabilities."""
+            probabilities: np.ndarray, whole_at: float = 2.0) -> list[Tagged]:
+        """Token marginals of every sentence, given the sentence probabilities; sentences with
+        probability >= `whole_at` (predicted whole anyway) skip the CRF (marginals left 0)."""
         tokens = [tokenize(text, s) for s in sentences]
         counts = article_counts(tokens)
         key = language_key(language)
@@ -164,7 +194,10 @@ class SpanTagger:
         for sentence, toks, p, b in zip(sentences, tokens, probabilities, bins, strict=True):
             if not toks:
                 continue
-            feats = sentence_features(toks, b, key, counts)
+            if p >= whole_at:
+                out.append(Tagged(sentence, toks, np.zeros(len(toks)), float(p)))
+                continue
+            feats = sentence_features(toks, b, key, counts, self.lexicon)
             self._tagger.set(pycrfsuite.ItemSequence(feats))
             labels = self._tagger.labels()
             inside = (np.array([self._tagger.marginal(INSIDE, i) for i in range(len(toks))])
@@ -178,9 +211,10 @@ class SpanTagger:
         if len(sentences) != len(sentence_vectors):
             raise NarrascopeError(f"{len(sentences)} sentences but {len(sentence_vectors)} "
                                   "sentence vectors; pass one vector per sentence")
-        probabilities = self.sentence_probabilities(sentence_vectors, language)
-        tagged = self.tag(text, language, sentences, probabilities)
+        probabilities = self.sentence_probabilities(
+            sentence_vectors, language, [s.slice(text) for s in sentences])
         params = self.params.get(language_key(language), self.params["default"])
+        tagged = self.tag(text, language, sentences, probabilities, params.sentence_threshold)
         return decode(tagged, params)
 
 
@@ -191,8 +225,10 @@ SENTENCE_L2 = 1.0
 BINS = 10
 CRF_PARAMS: dict[str, Any] = {"c1": 0.3, "c2": 0.05, "max_iterations": 150,
                               "feature.possible_transitions": True}
-THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
-SENTENCE_THRESHOLDS = (2.0, 0.5, 0.6, 0.7, 0.8, 0.9)
+SENTENCE_CONTEXT = True  # sentence model also sees the neighbours' mean vector and cues
+USE_LEXICON = True  # cross-fitted inside-rate lexicon features
+THRESHOLDS: tuple[float, ...] = tuple(round(0.1 + 0.025 * i, 3) for i in range(21))
+SENTENCE_THRESHOLDS: tuple[float, ...] = (2.0, *(round(0.3 + 0.025 * i, 3) for i in range(27)))
 MERGE_GAPS = (0, 2, 5, 15)
 MIN_CHARS = (1, 3, 8)
 CORPORA = (("ptc", "en"), ("ru", "ru"))
@@ -211,6 +247,14 @@ class _Article:
     @property
     def key(self) -> str:
         return f"{self.corpus}/{self.article_id}"
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.slice(self.text) for s in self.sentences]
+
+    def design(self) -> np.ndarray:
+        return sentence_design(self.vectors, self.language,
+                               self.texts if SENTENCE_CONTEXT else None)
 
     def targets(self) -> np.ndarray:
         """1.0 for each sentence that overlaps a gold span."""
@@ -242,7 +286,7 @@ def _fold(article: _Article) -> int:
 
 
 def _fit(articles: Sequence[_Article]) -> tuple[np.ndarray, float]:
-    x = np.vstack([sentence_design(a.vectors, a.language) for a in articles])
+    x = np.vstack([a.design() for a in articles])
     y = np.concatenate([a.targets() for a in articles])
     return fit_logistic_nd(x, y, l2=SENTENCE_L2)
 
@@ -255,7 +299,7 @@ def _fit_sentence_model(articles: Sequence[_Article]) -> tuple[np.ndarray, float
         coef, intercept = _fit([a for a in articles if _fold(a) != fold])
         for a in articles:
             if _fold(a) == fold:
-                z = sentence_design(a.vectors, a.language) @ coef + intercept
+                z = a.design() @ coef + intercept
                 oof[a.key] = _sigmoid(z)
     coef, intercept = _fit(articles)
     return coef, intercept, [oof[a.key] for a in articles]
@@ -266,17 +310,42 @@ def _labels(article: _Article, tokens: Sequence[Token]) -> list[str]:
             for t in tokens]
 
 
+def _lexicon_rows(article: _Article) -> list[tuple[str, list[str], list[bool]]]:
+    key = language_key(article.language)
+    rows = []
+    for sentence in article.sentences:
+        toks = tokenize(article.text, sentence)
+        rows.append((key, [t.text.lower() for t in toks],
+                     [label == INSIDE for label in _labels(article, toks)]))
+    return rows
+
+
+def _lexicons(articles: Sequence[_Article]) -> tuple[dict[str, int] | None,
+                                                     list[dict[str, int] | None]]:
+    """The lexicon of all `articles`, and for each article one built without its fold (so the
+    CRF is trained on honest, out-of-fold lexicon bins). None everywhere when switched off."""
+    if not USE_LEXICON:
+        return None, [None] * len(articles)
+    rows = [_lexicon_rows(a) for a in articles]
+    folds = [_fold(a) for a in articles]
+    per_fold = {f: build_lexicon([r for rs, g in zip(rows, folds, strict=True) if g != f
+                                  for r in rs]) for f in sorted(set(folds))}
+    return build_lexicon([r for rs in rows for r in rs]), [per_fold[f] for f in folds]
+
+
 def _train_crf(articles: Sequence[_Article], probabilities: Sequence[np.ndarray],
-               edges: np.ndarray, path: Path) -> None:
+               edges: np.ndarray, path: Path,
+               lexicons: Sequence[Mapping[str, int] | None]) -> None:
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params(CRF_PARAMS)
-    for article, probs in zip(articles, probabilities, strict=True):
+    for article, probs, lexicon in zip(articles, probabilities, lexicons, strict=True):
         tokens = [tokenize(article.text, s) for s in article.sentences]
         counts = article_counts(tokens)
         bins = probability_bins(probs, edges)
         for toks, b in zip(tokens, bins, strict=True):
             if toks:
-                feats = sentence_features(toks, b, language_key(article.language), counts)
+                feats = sentence_features(toks, b, language_key(article.language), counts,
+                                          lexicon)
                 trainer.append(pycrfsuite.ItemSequence(feats), _labels(article, toks))
     trainer.train(str(path))
 
@@ -302,6 +371,7 @@ def _tune(articles: Sequence[_Article], tagged: Sequence[list[Tagged]]) -> Decod
 
 def _tag_articles(tagger: SpanTagger, articles: Sequence[_Article],
                   probabilities: Sequence[np.ndarray]) -> list[list[Tagged]]:
+    """Tag with given (e.g. out-of-fold) sentence probabilities."""
     return [tagger.tag(a.text, a.language, a.sentences, p)
             for a, p in zip(articles, probabilities, strict=True)]
 
@@ -315,8 +385,7 @@ def _tuned_params(train: Sequence[_Article], oof: Sequence[np.ndarray], tagger: 
         return {key: DecodeParams() for key in ("default", *LANGUAGES)}
     path = model_dir / f"{NAME}.tuning.crfsuite"
     try:
-        _train_crf([train[i] for i in fit], [oof[i] for i in fit], tagger.edges, path)
-        probe = SpanTagger(_open_crf(path), tagger.coef, tagger.intercept, tagger.edges, {})
+        probe = fold_tagger([train[i] for i in fit], [oof[i] for i in fit], tagger, path)
         tagged = _tag_articles(probe, [train[i] for i in held], [oof[i] for i in held])
     finally:
         path.unlink(missing_ok=True)
@@ -329,6 +398,15 @@ def _tuned_params(train: Sequence[_Article], oof: Sequence[np.ndarray], tagger: 
         f1 = _score(*chosen, params[language])["f1"]
         progress(f"held-out train {corpus}: F1 {f1:.4f} with {asdict(params[language])}")
     return params
+
+
+def fold_tagger(fit: Sequence[_Article], oof: Sequence[np.ndarray], tagger: SpanTagger,
+                path: Path) -> SpanTagger:
+    """A tagger whose CRF (and lexicon) are trained on `fit` only (the tuning CRF)."""
+    lexicon, lexicons = _lexicons(fit)
+    _train_crf(fit, oof, tagger.edges, path, lexicons)
+    return SpanTagger(_open_crf(path), tagger.coef, tagger.intercept, tagger.edges, {},
+                      lexicon=lexicon, context=tagger.context)
 
 
 def _open_crf(path: Path) -> Any:
@@ -358,7 +436,8 @@ def _evaluate(tagger: SpanTagger, dev: Sequence[_Article]) -> dict[str, Any]:
         for a in articles:
             tagger.predict(a.text, a.language, a.sentences, a.vectors)
         seconds = time.perf_counter() - began
-        probs = [tagger.sentence_probabilities(a.vectors, a.language) for a in articles]
+        probs = [tagger.sentence_probabilities(a.vectors, a.language, a.texts)
+                 for a in articles]
         tagged = _tag_articles(tagger, articles, probs)
         params = tagger.params[language]
         result: dict[str, Any] = {k: round(float(v), 4) for k, v in
@@ -382,17 +461,25 @@ def train_span_tagger(data_dir: Path, model_dir: Path, *, encoder: _Encodes | No
     edges = np.quantile(np.concatenate(oof), np.linspace(0.0, 1.0, BINS + 1)[1:-1])
     say("sentence model fitted")
     model_dir.mkdir(parents=True, exist_ok=True)
-    draft = SpanTagger(None, coef, intercept, edges, {})
+    draft = SpanTagger(None, coef, intercept, edges, {}, context=SENTENCE_CONTEXT)
     params = _tuned_params(train, oof, draft, model_dir, say)
     crf_path = model_dir / f"{NAME}.crfsuite"
-    _train_crf(train, oof, edges, crf_path)
-    np.savez(model_dir / f"{NAME}.npz", coef=coef, intercept=np.array(intercept), edges=edges)
-    tagger = SpanTagger(_open_crf(crf_path), coef, intercept, edges, params)
+    lexicon, lexicons = _lexicons(train)
+    _train_crf(train, oof, edges, crf_path, lexicons)
+    arrays: dict[str, Any] = {"coef": coef, "intercept": np.array(intercept), "edges": edges}
+    if lexicon is not None:
+        keys = sorted(lexicon)
+        arrays["lex_keys"] = np.array(keys, dtype=np.str_)
+        arrays["lex_bins"] = np.array([lexicon[k] for k in keys], dtype=np.int8)
+    np.savez_compressed(model_dir / f"{NAME}.npz", **arrays)
+    tagger = SpanTagger(_open_crf(crf_path), coef, intercept, edges, params, lexicon=lexicon,
+                        context=SENTENCE_CONTEXT)
     say("CRF trained; scoring dev")
     metrics = _evaluate(tagger, _load_split(data_dir, "dev", enc, say))
     metrics["seconds"] = round(time.perf_counter() - began, 1)
     meta = {"name": NAME, "version": VERSION, "decode": decode_params_json(params),
-            "crf": CRF_PARAMS, "sentence_l2": SENTENCE_L2, "metrics": metrics,
+            "crf": CRF_PARAMS, "sentence_l2": SENTENCE_L2,
+            "sentence_context": SENTENCE_CONTEXT, "lexicon": USE_LEXICON, "metrics": metrics,
             "floors": _floors(metrics)}
     (model_dir / f"{NAME}.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return metrics

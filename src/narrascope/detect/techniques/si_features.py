@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,10 @@ from narrascope.model import Sentence
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _QUOTES = frozenset("\"'«»“”„‘’`")
 _REPEAT_MIN = 3  # a content word that occurs this often in the article is "repeated"
+LEXICON_MIN_COUNT = 3  # a word / bigram needs this many training occurrences to get a lexicon bin
+LEXICON_SMOOTHING = 5.0  # pseudo-count of the language's base inside rate
+# edges of the lift (inside rate / the language's base rate) that bin the lexicon entries
+LEXICON_EDGES = (0.4, 0.7, 0.9, 1.15, 1.5, 2.0, 3.0)
 
 
 @dataclass(frozen=True)
@@ -68,14 +72,60 @@ def probability_bins(probabilities: np.ndarray, edges: np.ndarray) -> list[tuple
     return [(padded[i], padded[i + 1], padded[i + 2]) for i in range(len(own))]
 
 
-def _word_features(word: str, prefix: str) -> list[str]:
-    low = word.lower()
-    return [f"{prefix}w={low}", f"{prefix}sh={shape(word)}"]
+def lexicon_keys(language: str, lows: Sequence[str]) -> list[str]:
+    """The lexicon keys of a sentence's lower-cased tokens: each word, then each bigram."""
+    return ([f"{language}|{w}" for w in lows]
+            + [f"{language}|{a} {b}" for a, b in itertools.pairwise(lows)])
 
 
-def _token_features(word: str) -> list[str]:
+def build_lexicon(sentences: Sequence[tuple[str, Sequence[str], Sequence[bool]]]
+                  ) -> dict[str, int]:
+    """Binned "inside-span rate" of every frequent word and bigram, from (language, lower-cased
+    tokens, inside flags) triples: the smoothed rate at which the word (bigram: both words) lies
+    inside a gold span, divided by the language's base rate, binned by ``LEXICON_EDGES``."""
+    seen: Counter[str] = Counter()
+    inside: Counter[str] = Counter()
+    base_n: Counter[str] = Counter()
+    base_in: Counter[str] = Counter()
+    for language, lows, flags in sentences:
+        base_n[language] += len(lows)
+        base_in[language] += sum(flags)
+        keys = lexicon_keys(language, lows)
+        hits = [*flags, *(a and b for a, b in itertools.pairwise(flags))]
+        seen.update(keys)
+        inside.update(k for k, h in zip(keys, hits, strict=True) if h)
+    out: dict[str, int] = {}
+    for key, n in seen.items():
+        if n < LEXICON_MIN_COUNT:
+            continue
+        language = key.split("|", 1)[0]
+        base = base_in[language] / max(base_n[language], 1)
+        rate = (inside[key] + LEXICON_SMOOTHING * base) / (n + LEXICON_SMOOTHING)
+        out[key] = int(np.searchsorted(LEXICON_EDGES, rate / max(base, 1e-9), side="right"))
+    return out
+
+
+def _lexicon_features(language: str, lows: Sequence[str],
+                      lexicon: Mapping[str, int]) -> list[list[str]]:
+    n = len(lows)
+    word = [lexicon.get(f"{language}|{w}", -1) for w in lows]
+    pair = [lexicon.get(f"{language}|{a} {b}", -1) for a, b in itertools.pairwise(lows)]
+    out: list[list[str]] = []
+    for i in range(n):
+        feats = [f"lx={word[i]}"]
+        if i > 0:
+            feats += [f"lx-1={word[i - 1]}", f"lxb-={pair[i - 1]}"]
+        if i + 1 < n:
+            feats += [f"lx+1={word[i + 1]}", f"lxb+={pair[i]}"]
+        window = [b for b in word[max(0, i - 3): i + 4] if b >= 0]
+        feats.append(f"lxmax={max(window) if window else -1}")
+        out.append(feats)
+    return out
+
+
+def _token_features(word: str, word_shape: str) -> list[str]:
     low = word.lower()
-    feats = [f"w={low}", f"sh={shape(word)}", f"s3={low[-3:]}", f"s2={low[-2:]}",
+    feats = [f"w={low}", f"sh={word_shape}", f"s3={low[-3:]}", f"s2={low[-2:]}",
              f"p3={low[:3]}"]
     if word in _QUOTES:
         feats.append("quote")
@@ -125,20 +175,25 @@ def _repetition(low: str, prev: str | None, counts: Counter[str]) -> list[str]:
 
 
 def sentence_features(tokens: Sequence[Token], bins: tuple[int, int, int], language: str,
-                      counts: Counter[str]) -> list[list[str]]:
+                      counts: Counter[str],
+                      lexicon: Mapping[str, int] | None = None) -> list[list[str]]:
     """One list of feature strings per token of the sentence; `bins` are the probability bins of
-    the previous sentence, this one and the next (-1 where there is none)."""
+    the previous sentence, this one and the next (-1 where there is none); `lexicon` maps
+    "language|word" and "language|word word" to an inside-rate bin (see :func:`build_lexicon`)."""
     words = [t.text for t in tokens]
     lows = [w.lower() for w in words]
     shared = _sentence_level(tokens, bins, language)
+    lex = _lexicon_features(language, lows, lexicon) if lexicon else [[] for _ in words]
+    shapes = [shape(w) for w in words]
     out: list[list[str]] = []
     in_quote = False
     for i, word in enumerate(words):
-        feats = [*shared, *_token_features(word), *_position(i, len(words), in_quote)]
+        feats = [*shared, *_token_features(word, shapes[i]), *_position(i, len(words), in_quote),
+                 *lex[i]]
         for offset in (-2, -1, 1, 2):
             j = i + offset
             if 0 <= j < len(words):
-                feats.extend(_word_features(words[j], f"{offset}:"))
+                feats += [f"{offset}:w={lows[j]}", f"{offset}:sh={shapes[j]}"]
             else:
                 feats.append(f"{offset}:pad")
         if i > 0:

@@ -1,11 +1,12 @@
 """Technique classification (TC): given spans of an article, name the PTC technique of each.
 
-A multinomial logistic regression over four feature blocks (see :mod:`tc_features`): the encoder
+A multinomial logistic regression over feature blocks (see :mod:`tc_features`): the encoder
 vectors of the span and of its sentence, hashed TF-IDF word/char n-grams of the span, and dense
-cues (length, repetition in the article, punctuation, position). Trained on PTC train plus the
-ru_zen_prop train spans whose technique has a PTC counterpart (``RU_TO_PTC``), with scikit-learn at
-training time only; the weights ship as ``models/techniques-tc.npz`` + ``.json`` and prediction is
-numpy only.
+cues (length, repetition in the article, punctuation, position), plus hashed features of what
+surrounds the span (neighbouring words, sentence start/end, inside quotes). Trained on PTC train
+plus the ru_zen_prop train spans whose technique has a PTC counterpart (``RU_TO_PTC``), with
+scikit-learn at training time only; the weights ship as ``models/techniques-tc.npz`` + ``.json``
+and prediction is numpy only.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from narrascope.detect.techniques.tc_features import (
     HASH_DIM,
     FloatArray,
     SpanTexts,
+    around_row,
     span_texts,
     tfidf_row,
 )
@@ -74,6 +76,7 @@ class Config:
     context_scale: float = 0.0  # the sentence vector lost 0.007 on held-out train: off
     hash_scale: float = 1.0
     dense_scale: float = 0.3
+    around_scale: float = 0.5  # words around the span + sentence/quote cues: held-out +0.006
     use_ru: bool = True
     ru_weight: float = 1.0
 
@@ -109,6 +112,10 @@ class Weights:
         for i, text in enumerate(texts.spans):
             idx, values = tfidf_row(text, self.idf)
             logits[i] += cfg.hash_scale * (values @ self.hashed[idx])
+        if cfg.around_scale:
+            for i, feats in enumerate(texts.around):
+                idx, values = around_row(feats, self.idf)
+                logits[i] += cfg.around_scale * (values @ self.hashed[idx])
         logits -= logits.max(axis=1, keepdims=True)
         probs: FloatArray = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)
@@ -203,21 +210,23 @@ def _corpus_instances(corpus: SpanCorpus, mapping: dict[str, str] | None, encode
                                 [(s.start, s.end) for s in article_spans]))
         spans.extend(article_spans)
     texts = SpanTexts([t for p in parts for t in p.spans], [t for p in parts for t in p.contexts],
-                      np.concatenate([p.dense for p in parts]).astype(np.float32))
+                      np.concatenate([p.dense for p in parts]).astype(np.float32),
+                      [f for p in parts for f in p.around])
     span_vecs, ctx_vecs = encode_texts(encoder, texts, contexts)
     return Instances(spans, texts, span_vecs, ctx_vecs, [source] * len(spans))
 
 
 def _concat(a: Instances, b: Instances) -> Instances:
     texts = SpanTexts(a.texts.spans + b.texts.spans, a.texts.contexts + b.texts.contexts,
-                      np.concatenate([a.texts.dense, b.texts.dense]))
+                      np.concatenate([a.texts.dense, b.texts.dense]),
+                      a.texts.around + b.texts.around)
     return Instances(a.spans + b.spans, texts, np.concatenate([a.span_vecs, b.span_vecs]),
                      np.concatenate([a.context_vecs, b.context_vecs]), a.source + b.source)
 
 
 def subset(data: Instances, keep: Sequence[int]) -> Instances:
     texts = SpanTexts([data.texts.spans[i] for i in keep], [data.texts.contexts[i] for i in keep],
-                      data.texts.dense[list(keep)])
+                      data.texts.dense[list(keep)], [data.texts.around[i] for i in keep])
     return Instances([data.spans[i] for i in keep], texts, data.span_vecs[list(keep)],
                      data.context_vecs[list(keep)], [data.source[i] for i in keep])
 
@@ -225,21 +234,28 @@ def subset(data: Instances, keep: Sequence[int]) -> Instances:
 # ---------------------------------------------------------------- fitting (scikit-learn)
 
 
-def _idf(texts: Sequence[str]) -> FloatArray:
+def _idf(texts: Sequence[str], around: Sequence[Sequence[str]] = ()) -> FloatArray:
+    """Smoothed IDF of the hashed buckets over the training span texts (and, where given, their
+    context features: one more document each)."""
     df = np.zeros(HASH_DIM, dtype=np.float64)
     ones = np.ones(HASH_DIM, dtype=np.float32)
     for text in texts:
         idx, _ = tfidf_row(text, ones)
         df[idx] += 1
-    idf: FloatArray = (np.log((1 + len(texts)) / (1 + df)) + 1.0).astype(np.float32)
+    for feats in around:
+        idx, _ = around_row(feats, ones)
+        df[idx] += 1
+    n = max(len(texts), len(around))
+    idf: FloatArray = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
     return idf
 
 
-def _sparse_tfidf(texts: Sequence[str], idf: FloatArray) -> Any:
+def _sparse_tfidf(texts: Sequence[Any], idf: FloatArray,
+                  row: Callable[[Any, FloatArray], tuple[Any, FloatArray]] = tfidf_row) -> Any:
     sparse = importlib.import_module("scipy.sparse")
     indptr, indices, values = [0], [], []
     for text in texts:
-        idx, vals = tfidf_row(text, idf)
+        idx, vals = row(text, idf)
         indices.append(idx)
         values.append(vals)
         indptr.append(indptr[-1] + len(idx))
@@ -254,6 +270,9 @@ def _design(data: Instances, idf: FloatArray, mean: FloatArray, std: FloatArray,
     blocks = [sparse.csr_matrix(cfg.span_scale * data.span_vecs),
               sparse.csr_matrix(cfg.context_scale * data.context_vecs),
               sparse.csr_matrix(dense_z), cfg.hash_scale * _sparse_tfidf(data.texts.spans, idf)]
+    if cfg.around_scale:
+        blocks[-1] = blocks[-1] + cfg.around_scale * _sparse_tfidf(data.texts.around, idf,
+                                                                   around_row)
     return sparse.hstack(blocks, format="csr")
 
 
@@ -269,7 +288,7 @@ def _sample_weights(labels: Sequence[str], source: Sequence[str], cfg: Config) -
 def fit(data: Instances, cfg: Config, techniques: tuple[str, ...] = TECHNIQUES) -> Weights:
     """Multinomial logistic regression on the four blocks; returns numpy weights."""
     labels = [str(s.technique) for s in data.spans]
-    idf = _idf(data.texts.spans)
+    idf = _idf(data.texts.spans, data.texts.around if cfg.around_scale else ())
     mean = data.texts.dense.mean(axis=0)
     std = np.maximum(data.texts.dense.std(axis=0), 1e-3).astype(np.float32)
     x = _design(data, idf, mean, std, cfg)

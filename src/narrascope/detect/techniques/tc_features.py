@@ -15,7 +15,7 @@ import zlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,8 @@ _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _QUOTES = "\"'«»“”„‘’"
 _CHAR_NGRAMS = (2, 3, 4, 5)
+AROUND_WORDS = 5  # words of context hashed on each side of the span
+_OPEN_CLOSE_QUOTES = "\"«»“”„"
 
 DENSE_NAMES: tuple[str, ...] = (
     "log_chars", "log_tokens", "log_text_repeats", "text_repeats_2plus", "mean_word_log_freq",
@@ -153,13 +155,55 @@ def dense_row(index: ArticleIndex, start: int, end: int) -> list[float]:
             float(any(ch.isdigit() for ch in span_text))]
 
 
+def around_features(index: ArticleIndex, start: int, end: int) -> list[str]:
+    """What surrounds the span, as feature strings for the hashed block: the AROUND_WORDS
+    lower-cased words before ("l:") and after ("r:") it within its paragraph, the nearest word on
+    each side ("l1:", "r1:"), and whether it starts / ends / is a whole sentence or sits inside
+    quotation marks ("s:...")."""
+    text = index.text
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    left = _WORD.findall(text[para_start:start].lower())[-AROUND_WORDS:]
+    right = _WORD.findall(text[end:para_end].lower())[:AROUND_WORDS]
+    feats = [f"l:{w}" for w in left] + [f"r:{w}" for w in right]
+    feats += [f"l1:{left[-1]}" if left else "l1:<s>", f"r1:{right[0]}" if right else "r1:</s>"]
+    c_start, c_end = context_range(index, start, end)
+    starts = not _WORD.search(text[c_start:start])
+    ends = not _WORD.search(text[end:c_end])
+    if starts:
+        feats.append("s:starts")
+    if ends:
+        feats.append("s:ends")
+    if starts and ends:
+        feats.append("s:whole")
+    before = text[c_start:start]
+    if sum(before.count(q) for q in _OPEN_CLOSE_QUOTES) % 2 == 1:
+        feats.append("s:in_quotes")
+    return feats
+
+
+def around_row(features: Sequence[str], idf: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Sparse row (indices, values) of the context features: binary times idf, L2-normalised
+    (hashed into the same space as the span n-grams, with their own prefixes)."""
+    if not features:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    idx = np.unique(np.fromiter((_hash(f) for f in features), dtype=np.int64,
+                                count=len(features)))
+    values = idf[idx].astype(np.float32)
+    norm = float(np.linalg.norm(values))
+    return idx, values / max(norm, 1e-12)
+
+
 @dataclass(frozen=True)
 class SpanTexts:
-    """The texts of a batch of spans that go to the encoder, and their dense rows."""
+    """The texts of a batch of spans that go to the encoder, their dense rows and the feature
+    strings of what surrounds them."""
 
     spans: list[str]
     contexts: list[str]
     dense: FloatArray
+    around: list[list[str]] = field(default_factory=list)
 
 
 def span_texts(text: str, spans: Sequence[tuple[int, int]]) -> SpanTexts:
@@ -170,4 +214,5 @@ def span_texts(text: str, spans: Sequence[tuple[int, int]]) -> SpanTexts:
         contexts.append(text[c_start:c_end])
     dense = np.asarray([dense_row(index, s, e) for s, e in spans], dtype=np.float32)
     return SpanTexts([text[s:e] for s, e in spans], contexts,
-                     dense.reshape(len(spans), len(DENSE_NAMES)))
+                     dense.reshape(len(spans), len(DENSE_NAMES)),
+                     [around_features(index, s, e) for s, e in spans])
