@@ -262,7 +262,7 @@ def train_techniques(only: str | None) -> None:
     encoder, model_dir = Encoder(), PACKAGE_DIR / "models"
     say = lambda message: click.echo(message, err=True)  # noqa: E731
     if only in (None, "si"):
-        from narrascope.detect.techniques.si import train_span_tagger
+        from narrascope.detect.techniques.si_train import train_span_tagger
 
         result = train_span_tagger(settings.data_dir, model_dir, encoder=encoder, progress=say)
         click.echo(f"span tagger: dev {json.dumps(_headline(result))}")

@@ -17,8 +17,8 @@ from narrascope.detect.techniques.si import (
     SpanTagger,
     Tagged,
     decode,
-    train_span_tagger,
 )
+from narrascope.detect.techniques.si_train import train_span_tagger
 from narrascope.embed import Encoder
 from narrascope.eval.ptc import Span, ptc_corpus, score_si
 from narrascope.model import Sentence
