@@ -1,4 +1,5 @@
-"""The span tagger (SI): training end to end on a tiny corpus, span invariants, quality floor."""
+"""The span tagger (SI): training end to end on a tiny corpus, span invariants. Its dev-score floor
+is checked by tests/eval/test_quality_gate.py through `narrascope eval run`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from narrascope.config import Settings
 from narrascope.detect.techniques.si import (
     NAME,
     DecodeParams,
@@ -19,14 +19,10 @@ from narrascope.detect.techniques.si import (
     decode,
 )
 from narrascope.detect.techniques.si_train import train_span_tagger
-from narrascope.embed import Encoder
-from narrascope.eval.ptc import Span, ptc_corpus, score_si
 from narrascope.model import Sentence
 from narrascope.nlp.segment import split_sentences
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "src" / "narrascope" / "models"
-# The PTC dev F1 measured when the shipped artifact was trained (see its model card).
-SHIPPED_PTC_DEV_F1 = 0.381
 
 EN_LOADED = ("These evil traitors will destroy our great nation!",
              "Only a fool would trust the corrupt elites.")
@@ -160,22 +156,6 @@ def test_decode_merges_close_spans_and_drops_tiny_ones() -> None:
     assert decode([tagged], DecodeParams(0.5, 5, 1, 2.0)) == [(0, 10, 0.9)]
     assert decode([tagged], DecodeParams(0.5, 0, 3, 2.0)) == [(6, 10, 0.85)]
     assert decode([tagged], DecodeParams(0.5, 0, 1, 0.05)) == [(0, 10, 0.1)]
-
-
-@pytest.mark.slow
-def test_shipped_model_quality_floor_on_ptc_dev(encoder: Encoder) -> None:
-    data_dir = Settings().data_dir
-    if not (data_dir / "ptc_semeval2020t11").is_dir():
-        pytest.skip("PTC data not available")
-    corpus = ptc_corpus(data_dir, "dev")
-    tagger = SpanTagger.load()
-    pred = []
-    for article_id, text in corpus.articles.items():
-        sentences = split_sentences(text, "en")
-        vectors = encoder.encode([s.slice(text) for s in sentences])
-        pred += [Span(article_id, s, e) for s, e, _ in
-                 tagger.predict(text, "en", sentences, vectors)]
-    assert score_si(corpus.si, pred)["f1"] >= SHIPPED_PTC_DEV_F1 - 0.02
 
 
 def test_lexicon_bins_loaded_words_above_plain_ones() -> None:

@@ -67,32 +67,32 @@ def _offsets(path: Path, number: int, start: str, end: str) -> tuple[int, int]:
     return first, last
 
 
-def read_si(path: Path) -> list[Span]:
-    """SI labels: one ``article_id<TAB>start<TAB>end`` line per span."""
+def _read_spans(path: Path, with_technique: bool) -> list[Span]:
+    columns = 4 if with_technique else 3
+    names = "article_id, technique, start, end" if with_technique else "article_id, start, end"
+    other = "an SI" if with_technique else "a TC"
     spans = []
     for number, row in _rows(path):
-        if len(row) != 3:
-            hint = " (this looks like a TC file: read it as TC)" if len(row) == 4 else ""
-            raise NarrascopeError(f"{path}:{number}: expected 3 TAB-separated columns "
-                                  f"(article_id, start, end), found {len(row)}{hint}")
-        start, end = _offsets(path, number, row[1], row[2])
-        spans.append(Span(row[0], start, end))
+        if len(row) != columns:
+            hint = f" (this looks like {other} file: read it as such)" if len(row) in (3, 4) else ""
+            raise NarrascopeError(f"{path}:{number}: expected {columns} TAB-separated columns "
+                                  f"({names}), found {len(row)}{hint}")
+        technique = row[1] if with_technique else None
+        if with_technique and not technique:
+            raise NarrascopeError(f"{path}:{number}: the technique column is empty; fill it in")
+        start, end = _offsets(path, number, row[-2], row[-1])
+        spans.append(Span(row[0], start, end, technique))
     return spans
+
+
+def read_si(path: Path) -> list[Span]:
+    """SI labels: one ``article_id<TAB>start<TAB>end`` line per span."""
+    return _read_spans(path, with_technique=False)
 
 
 def read_tc(path: Path) -> list[Span]:
     """TC labels or template: one ``article_id<TAB>technique<TAB>start<TAB>end`` line per span."""
-    spans = []
-    for number, row in _rows(path):
-        if len(row) != 4:
-            hint = " (this looks like an SI file: read it as SI)" if len(row) == 3 else ""
-            raise NarrascopeError(f"{path}:{number}: expected 4 TAB-separated columns "
-                                  f"(article_id, technique, start, end), found {len(row)}{hint}")
-        if not row[1]:
-            raise NarrascopeError(f"{path}:{number}: the technique column is empty; fill it in")
-        start, end = _offsets(path, number, row[2], row[3])
-        spans.append(Span(row[0], start, end, row[1]))
-    return spans
+    return _read_spans(path, with_technique=True)
 
 
 def write_si(spans: Iterable[Span], path: Path) -> None:
