@@ -16,9 +16,14 @@ from narrascope.detect.techniques.si import (
     DecodeParams,
     SpanTagger,
     Tagged,
+    article_design,
     decode,
+    decode_sentences,
+    smoothed,
 )
+from narrascope.detect.techniques.si_clusters import NO_CLUSTER, WordClusters, kmeans
 from narrascope.detect.techniques.si_train import train_span_tagger
+from narrascope.errors import NarrascopeError
 from narrascope.model import Sentence
 from narrascope.nlp.segment import split_sentences
 
@@ -108,10 +113,27 @@ def test_training_end_to_end_writes_artifacts_and_metrics(
     assert isinstance(ptc, dict)
     assert 0.0 <= ptc["f1"] <= 1.0
     with np.load(model_dir / f"{NAME}.npz", allow_pickle=False) as weights:
-        # vector (+ neighbours' mean vector and 4 sentence cues with the context model) + 2 flags
-        assert weights["coef"].shape == ((1030,) if meta["sentence_context"] else (514,))
+        # vector, neighbours' mean vector, 2 language flags, 4 cues, 3 place/link features
+        assert weights["coef"].shape == (1033,)
         if meta["lexicon"]:
             assert len(weights["lex_keys"]) == len(weights["lex_bins"]) > 0
+        if meta["word_clusters"]:
+            assert len(weights["cl_words"]) == len(weights["cl_ids"]) > 0
+    assert {meta["decode"][k]["mode"] for k in meta["decode"]} <= {"tokens", "sentences"}
+
+
+def test_a_model_of_another_version_is_refused_with_advice(
+        tiny_model: tuple[Path, dict[str, object]], tmp_path: Path) -> None:
+    import shutil
+
+    for path in tiny_model[0].glob(f"{NAME}.*"):
+        shutil.copy(path, tmp_path / path.name)
+    meta_path = tmp_path / f"{NAME}.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["version"] = "2"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(NarrascopeError, match="narrascope train techniques"):
+        SpanTagger.load(tmp_path)
 
 
 @pytest.mark.parametrize(("text", "language"), [
@@ -167,3 +189,57 @@ def test_lexicon_bins_loaded_words_above_plain_ones() -> None:
     assert lexicon["en|evil"] > lexicon["en|council"] >= lexicon["en|met"]
     assert lexicon["en|evil traitors"] > lexicon["en|council met"]
     assert "ru|evil" not in lexicon
+
+
+def test_sentence_mode_joins_runs_across_short_gaps() -> None:
+    sentences = [Sentence(0, 10), Sentence(11, 20), Sentence(21, 30), Sentence(31, 40),
+                 Sentence(41, 50)]
+    p = np.array([0.9, 0.2, 0.8, 0.1, 0.7])
+    runs = DecodeParams(2.0, 0, 1, 0.5, "sentences", 0, 0)
+    assert [s[:2] for s in decode_sentences(sentences, p, runs)] == [(0, 10), (21, 30),
+                                                                    (41, 50)]
+    bridged = DecodeParams(2.0, 0, 1, 0.5, "sentences", 0, 1)
+    assert decode_sentences(sentences, p, bridged) == [(0, 50, 0.8)]
+    assert decode_sentences(sentences, p, DecodeParams(2.0, 0, 11, 0.5, "sentences", 0, 0)) == []
+    assert np.allclose(smoothed(p, 1), [0.55, 0.6333, 0.3667, 0.5333, 0.4], atol=1e-4)
+    assert smoothed(np.array([0.7]), 2).tolist() == [0.7]  # shorter than the window
+
+
+def test_article_design_marks_the_first_line_and_links() -> None:
+    text = "Headline here\nA plain sentence. See https://example.org now."
+    sentences = split_sentences(text, "en")
+    design = article_design(text, sentences, HashEncoder().encode(
+        [s.slice(text) for s in sentences]), "en")
+    assert design.shape == (len(sentences), 1033)
+    position, heading, link = design[:, -3], design[:, -2], design[:, -1]
+    assert heading.tolist() == [1.0] + [0.0] * (len(sentences) - 1)
+    assert link.tolist() == [0.0] * (len(sentences) - 1) + [1.0]
+    assert position[0] == 0.0 and position[-1] == 1.0
+
+
+def test_word_clusters_are_deterministic_and_place_new_words(tmp_path: Path) -> None:
+    encoder = HashEncoder()
+    texts = ["evil traitors destroy", "the council met", "rain expected north"]
+    first = WordClusters.train(texts, encoder, sizes=(2, 4))
+    second = WordClusters.train(texts, encoder, sizes=(2, 4))
+    assert first.lookup(["evil", "met"]) == second.lookup(["evil", "met"])
+    assert first.lookup(["unseen"]) == {"unseen": (NO_CLUSTER, NO_CLUSTER)}
+    placed = first.lookup(["unseen", "42"], encoder)
+    assert all(0 <= c < k for c, k in zip(placed["unseen"], (2, 4), strict=True))
+    assert placed["42"] == (NO_CLUSTER, NO_CLUSTER)  # numbers are not words
+    np.savez_compressed(tmp_path / "clusters.npz", **first.arrays())
+    with np.load(tmp_path / "clusters.npz", allow_pickle=False) as stored:
+        loaded = WordClusters.from_arrays(stored)
+    assert loaded is not None and loaded.lookup(["evil", "met"]) == first.lookup(["evil", "met"])
+
+
+def test_kmeans_separates_two_clear_groups() -> None:
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(20, 8)) * 0.05 + np.eye(8)[0]
+    b = rng.normal(size=(20, 8)) * 0.05 + np.eye(8)[1]
+    x = np.vstack([a, b])
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    _centroids, labels = kmeans(x, 2)
+    assert len(set(labels[:20])) == 1 and len(set(labels[20:])) == 1
+    assert labels[0] != labels[20]
+

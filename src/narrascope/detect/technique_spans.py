@@ -44,7 +44,8 @@ class TechniqueDetector:
 
     def _predict_one(self, item: AnalysisInput) -> list[Annotation]:
         text = item.document.text
-        spans = self.tagger.predict(text, item.document.language, item.sentences, item.vectors)
+        spans = self.tagger.predict(text, item.document.language, item.sentences, item.vectors,
+                                    self.encoder)
         if not spans:
             return []
         ranked = self.classifier.predict(text, [(s, e) for s, e, _ in spans], self.encoder)

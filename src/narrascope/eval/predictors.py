@@ -36,7 +36,8 @@ def predict_spans(task: Task, folder: Path, out: Path, _template: Path | None) -
     for article_id, text in sorted(articles.items()):
         sentences = split_sentences(text, language)
         vectors = encoder.encode([s.slice(text) for s in sentences])
-        for start, end, _score in tagger.predict(text, language, sentences, vectors):
+        for start, end, _score in tagger.predict(text, language, sentences, vectors,
+                                                     encoder):
             spans.append(ptc.Span(article_id, start, end))
     ptc.write_si(spans, out)
     return Prediction(out, len(articles))

@@ -1,20 +1,23 @@
 """The span tagger (SI): character spans of an article that use a persuasion technique.
 
 A linear-chain CRF (CRFsuite) labels each token in (inside a span) or out, per sentence, from
-lexical, shape, position and repetition features plus a discretised sentence-level propaganda
-probability (a logistic regression over the multilingual sentence vector). Token marginals are
-thresholded, runs become spans, close spans are merged and tiny ones dropped; optionally whole
-sentences whose probability is high enough are predicted too. Decoding parameters are tuned per
-language on a held-out part of the training articles.
+lexical, shape, position, repetition and word-cluster features plus a discretised sentence-level
+propaganda probability (a logistic regression over the multilingual sentence vector and a few
+cues). Decoding, per language, is in one of two modes: "tokens" (marginals thresholded into
+runs, close runs merged, tiny ones dropped, sentences with a high enough probability predicted
+whole) or "sentences" (runs of sentences with a high smoothed probability, no CRF). Mode and
+parameters are tuned per language on held-out training articles.
 
 Artifacts (no pickle): ``techniques-si.crfsuite`` (CRFsuite's own model file),
-``techniques-si.npz`` (sentence-model weights, probability bin edges) and ``techniques-si.json``
-(version, decoding parameters, dev metrics). Training: :mod:`narrascope.detect.techniques.si_train`.
+``techniques-si.npz`` (sentence-model weights, probability bin edges, lexicon, word clusters) and
+``techniques-si.json`` (version, decoding parameters, dev metrics). Training:
+:mod:`narrascope.detect.techniques.si_train`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,7 @@ import numpy as np
 import pycrfsuite  # type: ignore[import-untyped]
 
 from narrascope.config import PACKAGE_DIR
+from narrascope.detect.techniques.si_clusters import WordClusters
 from narrascope.detect.techniques.si_features import (
     Token,
     article_counts,
@@ -35,7 +39,7 @@ from narrascope.errors import NarrascopeError
 from narrascope.model import Sentence
 
 NAME = "techniques-si"
-VERSION = "2"
+VERSION = "3"
 LANGUAGES = ("en", "ru")  # the training languages; others share the "default" decoding
 INSIDE = "I"
 
@@ -54,6 +58,12 @@ class DecodeParams:
     merge_gap: int = 3  # merge spans at most this many characters apart
     min_chars: int = 2  # drop shorter spans
     sentence_threshold: float = 2.0  # also predict whole sentences with probability >= this
+    # "tokens": CRF marginals as above; "sentences": whole sentences whose probability (averaged
+    # over `smooth` neighbours each side) reaches `sentence_threshold`, runs of them joined across
+    # at most `bridge` unselected sentences (the CRF is not run)
+    mode: str = "tokens"
+    smooth: int = 0
+    bridge: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,30 @@ def sentence_design(vectors: np.ndarray, language: str,
     return np.hstack(parts)
 
 
+_LINK_OR_DATE = re.compile(r"https?://|www\.|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+
+
+def _first_line_end(text: str) -> int:
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def article_design(text: str, sentences: Sequence[Sentence], vectors: np.ndarray,
+                   language: str) -> np.ndarray:
+    """Inputs of the sentence model: :func:`sentence_design` with context, then where the sentence
+    stands (relative position, in the first line) and whether it holds a link or a date. (The
+    article's mean vector was tried too: it lowered the held-out AUC.)"""
+    texts = [s.slice(text) for s in sentences]
+    rows = np.asarray(vectors, dtype=np.float64).reshape(len(vectors), -1)
+    n = len(rows)
+    heading_end = _first_line_end(text)
+    place = np.column_stack([np.arange(n) / max(n - 1, 1),
+                             [float(s.start < heading_end) for s in sentences],
+                             [float(bool(_LINK_OR_DATE.search(t))) for t in texts]])
+    return np.hstack([sentence_design(rows, language, texts), place.reshape(n, 3)])
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     out: np.ndarray = 0.5 * (1.0 + np.tanh(0.5 * z))
     return out
@@ -130,6 +164,35 @@ def decode(tagged: Sequence[Tagged], params: DecodeParams) -> list[tuple[int, in
     return [s for s in merged if s[1] - s[0] >= params.min_chars]
 
 
+def smoothed(probabilities: np.ndarray, width: int) -> np.ndarray:
+    """Each value averaged with up to `width` neighbours on each side."""
+    p = np.asarray(probabilities, dtype=np.float64)
+    if width <= 0 or len(p) == 0:
+        return p
+    sums = np.concatenate([[0.0], np.cumsum(p)])
+    index = np.arange(len(p))
+    low, high = np.maximum(index - width, 0), np.minimum(index + width + 1, len(p))
+    out: np.ndarray = (sums[high] - sums[low]) / (high - low)
+    return out
+
+
+def decode_sentences(sentences: Sequence[Sentence], probabilities: np.ndarray,
+                     params: DecodeParams) -> list[tuple[int, int, float]]:
+    """Sentence-mode decoding: runs of selected sentences, joined across short gaps."""
+    p = smoothed(probabilities, params.smooth)
+    runs: list[list[int]] = []
+    for i, (sentence, value) in enumerate(zip(sentences, p, strict=True)):
+        if value < params.sentence_threshold or sentence.end <= sentence.start:
+            continue
+        if runs and i - runs[-1][-1] - 1 <= params.bridge:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    spans = [(sentences[r[0]].start, sentences[r[-1]].end, round(float(np.mean(p[r])), 4))
+             for r in runs]
+    return [s for s in spans if s[1] - s[0] >= params.min_chars]
+
+
 class SpanTagger:
     """Finds propaganda spans in an article; load once, then call :meth:`predict`."""
 
@@ -137,10 +200,11 @@ class SpanTagger:
 
     def __init__(self, tagger: Any, coef: np.ndarray, intercept: float, edges: np.ndarray,
                  params: dict[str, DecodeParams], version: str = VERSION, *,
-                 lexicon: Mapping[str, int] | None = None, context: bool = False) -> None:
+                 lexicon: Mapping[str, int] | None = None,
+                 clusters: WordClusters | None = None) -> None:
         self._tagger = tagger
         self.lexicon = lexicon
-        self.context = context
+        self.clusters = clusters
         self.coef = np.asarray(coef, dtype=np.float64)
         self.intercept = float(intercept)
         self.edges = np.asarray(edges, dtype=np.float64)
@@ -160,37 +224,52 @@ class SpanTagger:
             coef, intercept, edges = weights["coef"], float(weights["intercept"]), weights["edges"]
             lexicon = (dict(zip(weights["lex_keys"].tolist(), weights["lex_bins"].tolist(),
                                 strict=True)) if "lex_keys" in weights.files else None)
+            clusters = WordClusters.from_arrays(weights)
         meta = json.loads(paths[2].read_text(encoding="utf-8"))
         params = {k: DecodeParams(**v) for k, v in meta["decode"].items()}
+        if str(meta["version"]) != VERSION:
+            raise NarrascopeError(f"span tagger model in {model_dir} is version {meta['version']}"
+                                  f", this code reads version {VERSION}; run `narrascope train "
+                                  "techniques` to rebuild it")
         return cls(tagger, coef, intercept, edges, params, str(meta["version"]), lexicon=lexicon,
-                   context=bool(meta.get("sentence_context", False)))
+                   clusters=clusters)
 
-    def sentence_probabilities(self, vectors: np.ndarray, language: str,
-                               texts: Sequence[str] | None = None) -> np.ndarray:
-        """P(the sentence holds a span); `texts` (the sentences) are needed by a context model."""
+    def sentence_probabilities(self, text: str, sentences: Sequence[Sentence],
+                               vectors: np.ndarray, language: str) -> np.ndarray:
+        """P(the sentence holds a span), for each sentence of the article."""
         if len(vectors) == 0:
             return np.zeros(0)
-        if self.context and texts is None:
-            raise NarrascopeError("this sentence model needs the sentence texts")
-        design = sentence_design(vectors, language, texts if self.context else None)
+        design = article_design(text, sentences, vectors, language)
         return _sigmoid(design @ self.coef + self.intercept)
 
+    def _cluster_ids(self, tokens: Sequence[Sequence[Token]], encoder: _Encodes | None
+                     ) -> list[list[tuple[int, ...]]] | None:
+        if self.clusters is None:
+            return None
+        ids = self.clusters.lookup((t.text.lower() for toks in tokens for t in toks), encoder)
+        return [[ids[t.text.lower()] for t in toks] for toks in tokens]
+
     def tag(self, text: str, language: str, sentences: Sequence[Sentence],
-            probabilities: np.ndarray, whole_at: float = 2.0) -> list[Tagged]:
+            probabilities: np.ndarray, whole_at: float = 2.0,
+            encoder: _Encodes | None = None) -> list[Tagged]:
         """Token marginals of every sentence, given the sentence probabilities; sentences with
-        probability >= `whole_at` (predicted whole anyway) skip the CRF (marginals left 0)."""
+        probability >= `whole_at` (predicted whole anyway) skip the CRF (marginals left 0). With
+        an `encoder`, words unseen in training get a word cluster too."""
         tokens = [tokenize(text, s) for s in sentences]
         counts = article_counts(tokens)
+        clusters = self._cluster_ids(tokens, encoder)
         key = language_key(language)
         out = []
         bins = probability_bins(np.asarray(probabilities), self.edges)
-        for sentence, toks, p, b in zip(sentences, tokens, probabilities, bins, strict=True):
+        for i, (sentence, toks, p, b) in enumerate(zip(sentences, tokens, probabilities, bins,
+                                                       strict=True)):
             if not toks:
                 continue
             if p >= whole_at:
                 out.append(Tagged(sentence, toks, np.zeros(len(toks)), float(p)))
                 continue
-            feats = sentence_features(toks, b, key, counts, self.lexicon)
+            feats = sentence_features(toks, b, key, counts, self.lexicon,
+                                      clusters[i] if clusters is not None else None)
             self._tagger.set(pycrfsuite.ItemSequence(feats))
             labels = self._tagger.labels()
             inside = (np.array([self._tagger.marginal(INSIDE, i) for i in range(len(toks))])
@@ -199,13 +278,17 @@ class SpanTagger:
         return out
 
     def predict(self, text: str, language: str, sentences: Sequence[Sentence],
-                sentence_vectors: np.ndarray) -> list[tuple[int, int, float]]:
-        """Non-overlapping (start, end, score) spans, end exclusive, sorted by start."""
+                sentence_vectors: np.ndarray, encoder: _Encodes | None = None
+                ) -> list[tuple[int, int, float]]:
+        """Non-overlapping (start, end, score) spans, end exclusive, sorted by start; the
+        `encoder` places words unseen in training in a word cluster (else they get none)."""
         if len(sentences) != len(sentence_vectors):
             raise NarrascopeError(f"{len(sentences)} sentences but {len(sentence_vectors)} "
                                   "sentence vectors; pass one vector per sentence")
-        probabilities = self.sentence_probabilities(
-            sentence_vectors, language, [s.slice(text) for s in sentences])
+        probabilities = self.sentence_probabilities(text, sentences, sentence_vectors, language)
         params = self.params.get(language_key(language), self.params["default"])
-        tagged = self.tag(text, language, sentences, probabilities, params.sentence_threshold)
+        if params.mode == "sentences":
+            return decode_sentences(sentences, probabilities, params)
+        tagged = self.tag(text, language, sentences, probabilities, params.sentence_threshold,
+                          encoder)
         return decode(tagged, params)

@@ -174,12 +174,23 @@ def _repetition(low: str, prev: str | None, counts: Counter[str]) -> list[str]:
     return feats
 
 
+def _cluster_features(clusters: Sequence[tuple[int, ...]], i: int) -> list[str]:
+    feats = []
+    for offset, tag in ((0, "c"), (-1, "c-1."), (1, "c+1.")):
+        j = i + offset
+        if 0 <= j < len(clusters):
+            feats += [f"{tag}{g}={cid}" for g, cid in enumerate(clusters[j]) if cid >= 0]
+    return feats
+
+
 def sentence_features(tokens: Sequence[Token], bins: tuple[int, int, int], language: str,
                       counts: Counter[str],
-                      lexicon: Mapping[str, int] | None = None) -> list[list[str]]:
+                      lexicon: Mapping[str, int] | None = None,
+                      clusters: Sequence[tuple[int, ...]] | None = None) -> list[list[str]]:
     """One list of feature strings per token of the sentence; `bins` are the probability bins of
     the previous sentence, this one and the next (-1 where there is none); `lexicon` maps
-    "language|word" and "language|word word" to an inside-rate bin (see :func:`build_lexicon`)."""
+    "language|word" and "language|word word" to an inside-rate bin (see :func:`build_lexicon`);
+    `clusters` holds each token's word-cluster ids (see :mod:`.si_clusters`)."""
     words = [t.text for t in tokens]
     lows = [w.lower() for w in words]
     shared = _sentence_level(tokens, bins, language)
@@ -201,6 +212,8 @@ def sentence_features(tokens: Sequence[Token], bins: tuple[int, int, int], langu
         if i + 1 < len(words):
             feats.append(f"bi+={lows[i]}|{lows[i + 1]}")
         feats.extend(_repetition(lows[i], lows[i - 1] if i else None, counts))
+        if clusters is not None:
+            feats.extend(_cluster_features(clusters, i))
         if word in _QUOTES:
             in_quote = not in_quote
         out.append(feats)

@@ -25,10 +25,12 @@ from narrascope.detect.techniques.si import (
     Tagged,
     _Encodes,
     _sigmoid,
+    article_design,
     decode,
+    decode_sentences,
     language_key,
-    sentence_design,
 )
+from narrascope.detect.techniques.si_clusters import WordClusters
 from narrascope.detect.techniques.si_features import (
     Token,
     article_counts,
@@ -46,16 +48,22 @@ from narrascope.train.logistic import fit_logistic_nd
 # ---------------------------------------------------------------- training
 
 FOLDS = 5  # sentence-model cross-fitting; fold 0 of the training articles is the tuning set
-SENTENCE_L2 = 1.0
+SENTENCE_L2 = 3.0
 BINS = 10
 CRF_PARAMS: dict[str, Any] = {"c1": 0.3, "c2": 0.05, "max_iterations": 150,
                               "feature.possible_transitions": True}
-SENTENCE_CONTEXT = True  # sentence model also sees the neighbours' mean vector and cues
+# what the sentence model sees (see si.article_design)
+SENTENCE_DESIGN = "vector, neighbours' mean vector, language flags, cues, position, link/date"
 USE_LEXICON = True  # cross-fitted inside-rate lexicon features
+USE_CLUSTERS = True  # word-cluster features (si_clusters)
 THRESHOLDS: tuple[float, ...] = tuple(round(0.1 + 0.025 * i, 3) for i in range(21))
 SENTENCE_THRESHOLDS: tuple[float, ...] = (2.0, *(round(0.3 + 0.025 * i, 3) for i in range(27)))
 MERGE_GAPS = (0, 2, 5, 15)
 MIN_CHARS = (1, 3, 8)
+# sentence-mode decoding (DecodeParams.mode == "sentences")
+RUN_THRESHOLDS: tuple[float, ...] = tuple(round(0.1 + 0.025 * i, 3) for i in range(33))
+SMOOTHING = (0, 1, 2)
+BRIDGES = (0, 1, 2, 4, 1000)
 CORPORA = (("ptc", "en"), ("ru", "ru"))
 
 
@@ -78,8 +86,7 @@ class _Article:
         return [s.slice(self.text) for s in self.sentences]
 
     def design(self) -> np.ndarray:
-        return sentence_design(self.vectors, self.language,
-                               self.texts if SENTENCE_CONTEXT else None)
+        return article_design(self.text, self.sentences, self.vectors, self.language)
 
     def targets(self) -> np.ndarray:
         """1.0 for each sentence that overlaps a gold span."""
@@ -160,17 +167,21 @@ def _lexicons(articles: Sequence[_Article]) -> tuple[dict[str, int] | None,
 
 def _train_crf(articles: Sequence[_Article], probabilities: Sequence[np.ndarray],
                edges: np.ndarray, path: Path,
-               lexicons: Sequence[Mapping[str, int] | None]) -> None:
+               lexicons: Sequence[Mapping[str, int] | None],
+               clusters: WordClusters | None) -> None:
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params(CRF_PARAMS)
     for article, probs, lexicon in zip(articles, probabilities, lexicons, strict=True):
         tokens = [tokenize(article.text, s) for s in article.sentences]
         counts = article_counts(tokens)
         bins = probability_bins(probs, edges)
+        ids = (clusters.lookup(t.text.lower() for toks in tokens for t in toks)
+               if clusters is not None else {})
         for toks, b in zip(tokens, bins, strict=True):
             if toks:
                 feats = sentence_features(toks, b, language_key(article.language), counts,
-                                          lexicon)
+                                          lexicon, [ids[t.text.lower()] for t in toks]
+                                          if clusters is not None else None)
                 trainer.append(pycrfsuite.ItemSequence(feats), _labels(article, toks))
     trainer.train(str(path))
 
@@ -183,8 +194,16 @@ def _score(articles: Sequence[_Article], tagged: Sequence[list[Tagged]],
     return score_si(gold, pred)
 
 
+def _score_sentences(articles: Sequence[_Article], probabilities: Sequence[np.ndarray],
+                     params: DecodeParams) -> dict[str, float]:
+    gold = [g for a in articles for g in a.gold]
+    pred = [Span(a.key, start, end) for a, p in zip(articles, probabilities, strict=True)
+            for start, end, _ in decode_sentences(a.sentences, p, params)]
+    return score_si(gold, pred)
+
+
 def _tune(articles: Sequence[_Article], tagged: Sequence[list[Tagged]]) -> DecodeParams:
-    """Coordinate search: thresholds first, then merging and the minimum length."""
+    """Token mode, by coordinate search: thresholds first, then merging and the minimum length."""
     def f1(params: DecodeParams) -> float:
         return _score(articles, tagged, params)["f1"]
 
@@ -194,16 +213,57 @@ def _tune(articles: Sequence[_Article], tagged: Sequence[list[Tagged]]) -> Decod
                 for g in MERGE_GAPS for m in MIN_CHARS), key=f1)
 
 
+def _tune_sentences(articles: Sequence[_Article],
+                    probabilities: Sequence[np.ndarray]) -> DecodeParams:
+    """Sentence mode: threshold, smoothing and bridge by grid search."""
+    grid = (DecodeParams(2.0, 0, 1, t, "sentences", w, b)
+            for t in RUN_THRESHOLDS for w in SMOOTHING for b in BRIDGES)
+    return max(grid, key=lambda p: _score_sentences(articles, probabilities, p)["f1"])
+
+
 def _tag_articles(tagger: SpanTagger, articles: Sequence[_Article],
-                  probabilities: Sequence[np.ndarray]) -> list[list[Tagged]]:
+                  probabilities: Sequence[np.ndarray],
+                  encoder: _Encodes | None = None) -> list[list[Tagged]]:
     """Tag with given (e.g. out-of-fold) sentence probabilities."""
-    return [tagger.tag(a.text, a.language, a.sentences, p)
+    return [tagger.tag(a.text, a.language, a.sentences, p, encoder=encoder)
             for a, p in zip(articles, probabilities, strict=True)]
+
+
+@dataclass
+class _Tuning:
+    """Held-out material for choosing decodings: every training article with its out-of-fold
+    sentence probabilities, and fold 0 tagged by a CRF trained on the other folds."""
+
+    train: Sequence[_Article]
+    oof: Sequence[np.ndarray]
+    held: list[int]
+    tagged: list[list[Tagged]]
+
+    def choose(self, pick: Callable[[_Article], bool], name: str,
+               progress: Callable[[str], None]) -> DecodeParams:
+        """Token or sentence mode, whichever scores higher on fold 0 when each is tuned there;
+        sentence mode is then re-tuned on every training article (out-of-fold probabilities)."""
+        held = [i for i in self.held if pick(self.train[i])]
+        articles = [self.train[i] for i in held]
+        tagged = [self.tagged[self.held.index(i)] for i in held]
+        probs = [self.oof[i] for i in held]
+        tokens = _tune(articles, tagged)
+        sentences = _tune_sentences(articles, probs)
+        f_tok = _score(articles, tagged, tokens)["f1"]
+        f_sen = _score_sentences(articles, probs, sentences)["f1"]
+        chosen = tokens
+        if f_sen > f_tok:
+            every = [i for i, a in enumerate(self.train) if pick(a)]
+            chosen = _tune_sentences([self.train[i] for i in every],
+                                     [self.oof[i] for i in every])
+        progress(f"held-out train {name}: token mode F1 {f_tok:.4f}, sentence mode "
+                 f"{f_sen:.4f}; chose {asdict(chosen)}")
+        return chosen
 
 
 def _tuned_params(train: Sequence[_Article], oof: Sequence[np.ndarray], tagger: SpanTagger,
                   model_dir: Path, progress: Callable[[str], None]) -> dict[str, DecodeParams]:
-    """Decoding tuned per language on fold 0 with a CRF trained on the other folds."""
+    """Decoding chosen per language on held-out training articles (see :class:`_Tuning`)."""
     fit = [i for i, a in enumerate(train) if _fold(a) != 0]
     held = [i for i, a in enumerate(train) if _fold(a) == 0]
     if not fit or not held:
@@ -214,24 +274,24 @@ def _tuned_params(train: Sequence[_Article], oof: Sequence[np.ndarray], tagger: 
         tagged = _tag_articles(probe, [train[i] for i in held], [oof[i] for i in held])
     finally:
         path.unlink(missing_ok=True)
-    held_articles = [train[i] for i in held]
-    params = {"default": _tune(held_articles, tagged)}
+    tuning = _Tuning(train, oof, held, tagged)
+    params = {"default": tuning.choose(lambda _a: True, "all", progress)}
     for corpus, language in CORPORA:
-        pick = [j for j, a in enumerate(held_articles) if a.corpus == corpus]
-        chosen = [held_articles[j] for j in pick], [tagged[j] for j in pick]
-        params[language] = _tune(*chosen)
-        f1 = _score(*chosen, params[language])["f1"]
-        progress(f"held-out train {corpus}: F1 {f1:.4f} with {asdict(params[language])}")
+        params[language] = tuning.choose(_in_corpus(corpus), corpus, progress)
     return params
+
+
+def _in_corpus(corpus: str) -> Callable[[_Article], bool]:
+    return lambda article: article.corpus == corpus
 
 
 def fold_tagger(fit: Sequence[_Article], oof: Sequence[np.ndarray], tagger: SpanTagger,
                 path: Path) -> SpanTagger:
     """A tagger whose CRF (and lexicon) are trained on `fit` only (the tuning CRF)."""
     lexicon, lexicons = _lexicons(fit)
-    _train_crf(fit, oof, tagger.edges, path, lexicons)
+    _train_crf(fit, oof, tagger.edges, path, lexicons, tagger.clusters)
     return SpanTagger(_open_crf(path), tagger.coef, tagger.intercept, tagger.edges, {},
-                      lexicon=lexicon, context=tagger.context)
+                      lexicon=lexicon, clusters=tagger.clusters)
 
 
 def _open_crf(path: Path) -> Any:
@@ -248,28 +308,34 @@ def _ablations(tuned: DecodeParams) -> dict[str, DecodeParams]:
         "crf_tuned_threshold": DecodeParams(tuned.threshold, -1, 1, 2.0),
         "crf_tuned_threshold+postprocessing": DecodeParams(
             tuned.threshold, tuned.merge_gap, tuned.min_chars, 2.0),
-        "shipped": tuned,
     }
 
 
-def _evaluate(tagger: SpanTagger, dev: Sequence[_Article]) -> dict[str, Any]:
+def _evaluate(tagger: SpanTagger, dev: Sequence[_Article], encoder: _Encodes
+              ) -> dict[str, Any]:
     """Official SI scores on dev per corpus, with ablations and prediction speed."""
     metrics: dict[str, Any] = {}
     for corpus, language in CORPORA:
         articles = [a for a in dev if a.corpus == corpus]
         began = time.perf_counter()
-        for a in articles:
-            tagger.predict(a.text, a.language, a.sentences, a.vectors)
+        predicted = [tagger.predict(a.text, a.language, a.sentences, a.vectors, encoder)
+                     for a in articles]
         seconds = time.perf_counter() - began
-        probs = [tagger.sentence_probabilities(a.vectors, a.language, a.texts)
-                 for a in articles]
-        tagged = _tag_articles(tagger, articles, probs)
-        params = tagger.params[language]
-        result: dict[str, Any] = {k: round(float(v), 4) for k, v in
-                                  _score(articles, tagged, params).items()}
+        gold = [g for a in articles for g in a.gold]
+        result: dict[str, Any] = {k: round(float(v), 4) for k, v in score_si(
+            gold, [Span(a.key, s, e) for a, spans in zip(articles, predicted, strict=True)
+                   for s, e, _ in spans]).items()}
         result["articles_per_second"] = round(len(articles) / max(seconds, 1e-9), 1)
-        result["ablations"] = {name: round(_score(articles, tagged, p)["f1"], 4)
-                               for name, p in _ablations(params).items()}
+        probs = [tagger.sentence_probabilities(a.text, a.sentences, a.vectors, a.language)
+                 for a in articles]
+        tagged = _tag_articles(tagger, articles, probs, encoder)
+        params = tagger.params[language]
+        ablations = {name: _score(articles, tagged, p)["f1"]
+                     for name, p in _ablations(params).items()}
+        ablations["sentence_runs"] = _score_sentences(
+            articles, probs, params if params.mode == "sentences"
+            else DecodeParams(2.0, 0, 1, 0.5, "sentences", 0, 0))["f1"]
+        result["ablations"] = {k: round(v, 4) for k, v in ablations.items()}
         metrics[corpus] = result
     return metrics
 
@@ -285,27 +351,31 @@ def train_span_tagger(data_dir: Path, model_dir: Path, *, encoder: _Encodes | No
     coef, intercept, oof = _fit_sentence_model(train)
     edges = np.quantile(np.concatenate(oof), np.linspace(0.0, 1.0, BINS + 1)[1:-1])
     say("sentence model fitted")
+    clusters = WordClusters.train((a.text for a in train), enc) if USE_CLUSTERS else None
+    say("word clusters built")
     model_dir.mkdir(parents=True, exist_ok=True)
-    draft = SpanTagger(None, coef, intercept, edges, {}, context=SENTENCE_CONTEXT)
+    draft = SpanTagger(None, coef, intercept, edges, {}, clusters=clusters)
     params = _tuned_params(train, oof, draft, model_dir, say)
     crf_path = model_dir / f"{NAME}.crfsuite"
     lexicon, lexicons = _lexicons(train)
-    _train_crf(train, oof, edges, crf_path, lexicons)
-    arrays: dict[str, Any] = {"coef": coef, "intercept": np.array(intercept), "edges": edges}
+    _train_crf(train, oof, edges, crf_path, lexicons, clusters)
+    arrays: dict[str, Any] = {"coef": coef, "intercept": np.array(intercept), "edges": edges,
+                              **(clusters.arrays() if clusters is not None else {})}
     if lexicon is not None:
         keys = sorted(lexicon)
         arrays["lex_keys"] = np.array(keys, dtype=np.str_)
         arrays["lex_bins"] = np.array([lexicon[k] for k in keys], dtype=np.int8)
     np.savez_compressed(model_dir / f"{NAME}.npz", **arrays)
     tagger = SpanTagger(_open_crf(crf_path), coef, intercept, edges, params, lexicon=lexicon,
-                        context=SENTENCE_CONTEXT)
+                        clusters=clusters)
     say("CRF trained; scoring dev")
-    metrics = _evaluate(tagger, _load_split(data_dir, "dev", enc, say))
+    metrics = _evaluate(tagger, _load_split(data_dir, "dev", enc, say), enc)
     metrics["seconds"] = round(time.perf_counter() - began, 1)
     meta = {"name": NAME, "version": VERSION, "decode": decode_params_json(params),
-            "crf": CRF_PARAMS, "sentence_l2": SENTENCE_L2,
-            "sentence_context": SENTENCE_CONTEXT, "lexicon": USE_LEXICON, "metrics": metrics,
-            "floors": _floors(metrics)}
+            "crf": CRF_PARAMS, "sentence_l2": SENTENCE_L2, "sentence_design": SENTENCE_DESIGN,
+            "lexicon": USE_LEXICON,
+            "word_clusters": list(clusters.sizes) if clusters is not None else [],
+            "metrics": metrics, "floors": _floors(metrics)}
     (model_dir / f"{NAME}.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return metrics
 
