@@ -33,6 +33,20 @@ class Finding:
     start: int | None
     end: int | None
     detector: str
+    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Casting:
+    """One entity cast in one role by one kind of source: how many documents, and the best
+    example."""
+
+    entity: str
+    role: str
+    source_kind: str
+    documents: int
+    fine_roles: dict[str, int]
+    example: Finding
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,9 @@ class ReportData:
     themes: list[Finding] = field(default_factory=list)
     techniques: list[Finding] = field(default_factory=list)
     technique_examples: list[Highlight] = field(default_factory=list)
+    narratives: list[Finding] = field(default_factory=list)
+    subnarratives: list[Finding] = field(default_factory=list)
+    roles: list[Finding] = field(default_factory=list)
     reprints: list[Reprint] = field(default_factory=list)
 
     def technique_counts(self) -> dict[str, dict[str, int]]:
@@ -78,17 +95,57 @@ class ReportData:
         ordered = sorted(counts.items(), key=lambda kv: -sum(kv[1].values()))
         return {label: dict(kinds.most_common()) for label, kinds in ordered}
 
+    def narrative_counts(self) -> dict[str, dict[str, int]]:
+        """narrative -> source kind -> documents, most frequent narrative first."""
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for f in self.narratives:
+            counts[f.label][f.source_kind] += 1
+        ordered = sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+        return {label: dict(kinds.most_common()) for label, kinds in ordered}
+
+    def narratives_by_week_and_kind(self) -> dict[str, dict[str, dict[date, int]]]:
+        """narrative -> source kind -> week (Monday) -> documents."""
+        return _by_week(self.narratives)
+
+    def castings(self, limit: int = 40) -> list[Casting]:
+        """Who is cast in which role by which kind of source: one row per (entity, role, source
+        kind), counting documents; the most cited entities first."""
+        groups: dict[tuple[str, str, str], list[Finding]] = defaultdict(list)
+        for f in self.roles:
+            entity = str(f.extra.get("entity", f.evidence or "?"))
+            groups[(entity, f.label, f.source_kind)].append(f)
+        per_entity: Counter[str] = Counter()
+        rows = []
+        for (entity, role, kind), found in groups.items():
+            documents = len({f.document_id for f in found})
+            per_entity[entity] += documents
+            fine: Counter[str] = Counter()
+            for f in found:
+                roles = f.extra.get("fine_roles", [])
+                if isinstance(roles, list):
+                    fine.update(str(r[0] if isinstance(r, list) else r) for r in roles)
+            rows.append(Casting(entity, role, kind, documents, dict(fine.most_common()),
+                                max(found, key=lambda f: f.score)))
+        rows.sort(key=lambda c: (-per_entity[c.entity], c.entity, -c.documents, c.role))
+        keep = {e for e, _ in per_entity.most_common(limit)}
+        return [c for c in rows if c.entity in keep]
+
     def theme_labels(self) -> dict[str, str]:
         return {f.label: f.label_text for f in self.themes}
 
     def themes_by_week_and_kind(self) -> dict[str, dict[str, dict[date, int]]]:
         """theme -> source kind -> week (Monday) -> documents."""
-        out: dict[str, dict[str, dict[date, int]]] = defaultdict(lambda: defaultdict(Counter))
-        for f in self.themes:
-            if f.published:
-                week = f.published - timedelta(days=f.published.weekday())
-                out[f.label][f.source_kind][week] += 1
-        return {t: {k: dict(v) for k, v in kinds.items()} for t, kinds in out.items()}
+        return _by_week(self.themes)
+
+
+def _by_week(found: list[Finding]) -> dict[str, dict[str, dict[date, int]]]:
+    """label -> source kind -> week (Monday) -> documents."""
+    out: dict[str, dict[str, Counter[date]]] = defaultdict(lambda: defaultdict(Counter))
+    for f in found:
+        if f.published:
+            week = f.published - timedelta(days=f.published.weekday())
+            out[f.label][f.source_kind][week] += 1
+    return {t: {k: dict(v) for k, v in kinds.items()} for t, kinds in out.items()}
 
 
 def _window(since: date | None, until: date | None):  # type: ignore[no-untyped-def]
@@ -134,6 +191,9 @@ def collect(conn: Connection, since: date | None = None, until: date | None = No
     data.themes = findings(conn, "theme", since, until)
     data.techniques = findings(conn, "technique", since, until)
     data.technique_examples = highlights(conn, data.techniques)
+    data.narratives = findings(conn, "narrative", since, until)
+    data.subnarratives = findings(conn, "subnarrative", since, until)
+    data.roles = findings(conn, "entity_role", since, until)
     return data
 
 
@@ -184,7 +244,7 @@ def findings(
                 score=float(r.score), document_id=int(r.document_id), title=r.title,
                 source=r.source, source_kind=r.source_kind or UNKNOWN_KIND, country=r.country,
                 published=r.published, url=r.url, evidence=r.evidence, start=r.start, end=r.end,
-                detector=r.detector,
+                detector=r.detector, extra=extra if isinstance(extra, dict) else {},
             )
         )
     out.sort(key=lambda f: (f.published or date.min, f.score), reverse=True)

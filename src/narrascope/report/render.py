@@ -11,19 +11,22 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from narrascope.report.charts import KIND_COLOURS, stacked_bars
 from narrascope.report.data import Finding, ReportData
+from narrascope.report.narrative_sections import (
+    narrative_examples,
+    narrative_markdown,
+    narratives_payload,
+    roles_markdown,
+)
+from narrascope.report.text import iso, md_escape, md_link
 
 MAX_FINDINGS_PER_THEME = 25
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
     return {
         "kind": f.kind, "theme": f.label, "label": f.label_text, "score": f.score,
         "document_id": f.document_id, "title": f.title, "source": f.source,
-        "source_kind": f.source_kind, "country": f.country, "date": _iso(f.published),
+        "source_kind": f.source_kind, "country": f.country, "date": iso(f.published),
         "url": f.url, "evidence": f.evidence, "start": f.start, "end": f.end,
         "detector": f.detector,
     }
@@ -33,7 +36,7 @@ def technique_json(f: Finding) -> dict[str, Any]:
     return {
         "technique": f.label, "score": f.score, "document_id": f.document_id, "text": f.evidence,
         "start": f.start, "end": f.end, "source": f.source, "source_kind": f.source_kind,
-        "country": f.country, "date": _iso(f.published), "url": f.url, "detector": f.detector,
+        "country": f.country, "date": iso(f.published), "url": f.url, "detector": f.detector,
     }
 
 
@@ -46,7 +49,7 @@ def theme_summaries(data: ReportData) -> list[dict[str, Any]]:
         entry["documents"] += 1
         entry["by_source_kind"][f.source_kind] = entry["by_source_kind"].get(f.source_kind, 0) + 1
         entry["first_seen"].setdefault(f.source_kind, {
-            "date": _iso(f.published), "source": f.source, "document_id": f.document_id,
+            "date": iso(f.published), "source": f.source, "document_id": f.document_id,
             "url": f.url, "evidence": f.evidence})
     return sorted(out.values(), key=lambda e: -e["documents"])
 
@@ -54,10 +57,10 @@ def theme_summaries(data: ReportData) -> list[dict[str, Any]]:
 def report_json(data: ReportData) -> dict[str, Any]:
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "window": {"since": _iso(data.since), "until": _iso(data.until)},
+        "window": {"since": iso(data.since), "until": iso(data.until)},
         "summary": {
-            "documents": data.documents, "first_date": _iso(data.first_date),
-            "last_date": _iso(data.last_date), "by_language": data.by_language,
+            "documents": data.documents, "first_date": iso(data.first_date),
+            "last_date": iso(data.last_date), "by_language": data.by_language,
             "by_source_kind": data.by_source_kind,
         },
         "documents_per_day": [
@@ -70,29 +73,14 @@ def report_json(data: ReportData) -> dict[str, Any]:
             "counts_by_source_kind": data.technique_counts(),
             "spans": [technique_json(f) for f in data.techniques],
         },
+        "narratives": narratives_payload(data),
         "reprints": [
             {"document_id": r.document_id, "original_id": r.original_id,
              "similarity": round(r.similarity, 3), "title": r.title, "source": r.source,
-             "date": _iso(r.published)}
+             "date": iso(r.published)}
             for r in data.reprints
         ],
     }
-
-
-def _md_escape(text: str | None) -> str:
-    """Keep untrusted text from turning into Markdown or HTML markup."""
-    if not text:
-        return ""
-    out = text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "`*_[]|#":
-        out = out.replace(ch, "\\" + ch)
-    return " ".join(out.split())
-
-
-def _md_link(text: str, url: str | None) -> str:
-    if url and url.startswith(("http://", "https://")):
-        return f"[{_md_escape(text)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
-    return _md_escape(text)
 
 
 def report_markdown(data: ReportData, payload: dict[str, Any]) -> str:
@@ -102,30 +90,32 @@ def report_markdown(data: ReportData, payload: dict[str, Any]) -> str:
         f"{summary['documents']} documents, {summary['first_date'] or '?'} to "
         f"{summary['last_date'] or '?'}.", "",
         "| source kind | documents |", "|---|---|",
-        *[f"| {_md_escape(k)} | {n} |" for k, n in data.by_source_kind.items()], "",
+        *[f"| {md_escape(k)} | {n} |" for k, n in data.by_source_kind.items()], "",
         "## Themes", "",
     ]
     if not data.themes:
         lines += ["No codebook theme was found (run `narrascope analyze --codebook FILE`).", ""]
     for theme in payload["themes"]:
         kinds = ", ".join(f"{k} {n}" for k, n in theme["by_source_kind"].items())
-        lines += [f"### {_md_escape(theme['label'])} (`{_md_escape(theme['theme'])}`)", "",
+        lines += [f"### {md_escape(theme['label'])} (`{md_escape(theme['theme'])}`)", "",
                   f"{theme['documents']} documents ({kinds}).", ""]
         for kind, first in theme["first_seen"].items():
-            lines.append(f"- first in **{_md_escape(kind)}**: {first['date'] or 'undated'}, "
-                         f"{_md_escape(first['source'] or 'unknown source')}")
+            lines.append(f"- first in **{md_escape(kind)}**: {first['date'] or 'undated'}, "
+                         f"{md_escape(first['source'] or 'unknown source')}")
         lines.append("")
         shown = [f for f in data.themes if f.label == theme["theme"]][:MAX_FINDINGS_PER_THEME]
         for f in shown:
-            where = _md_link(f.title or f"document {f.document_id}", f.url)
-            lines += [f"> {_md_escape(f.evidence)}", ">",
-                      f"> — {where}, {_md_escape(f.source or 'unknown source')} "
-                      f"({_md_escape(f.source_kind)}), {_iso(f.published) or 'undated'}, "
+            where = md_link(f.title or f"document {f.document_id}", f.url)
+            lines += [f"> {md_escape(f.evidence)}", ">",
+                      f"> — {where}, {md_escape(f.source or 'unknown source')} "
+                      f"({md_escape(f.source_kind)}), {iso(f.published) or 'undated'}, "
                       f"score {f.score:.2f}", ""]
+    lines += narrative_markdown(data)
+    lines += roles_markdown(data)
     lines += technique_markdown(data)
     if data.reprints:
         lines += ["## Near-duplicate reprints", ""]
-        lines += [f"- document {r.document_id} ({_md_escape(r.source)}, {_iso(r.published)}) "
+        lines += [f"- document {r.document_id} ({md_escape(r.source)}, {iso(r.published)}) "
                   f"reprints document {r.original_id} (similarity {r.similarity:.2f})"
                   for r in data.reprints]
         lines.append("")
@@ -138,17 +128,17 @@ def technique_markdown(data: ReportData) -> list[str]:
         return []
     kinds = sorted({k for by_kind in counts.values() for k in by_kind})
     lines = ["## Persuasion techniques", "",
-             "| technique | " + " | ".join(_md_escape(k) for k in kinds) + " | total |",
+             "| technique | " + " | ".join(md_escape(k) for k in kinds) + " | total |",
              "|---|" + "---|" * (len(kinds) + 1)]
     for label, by_kind in counts.items():
         cells = " | ".join(str(by_kind.get(k, 0)) for k in kinds)
-        lines.append(f"| {_md_escape(label)} | {cells} | {sum(by_kind.values())} |")
+        lines.append(f"| {md_escape(label)} | {cells} | {sum(by_kind.values())} |")
     lines.append("")
     for h in data.technique_examples:
         f = h.finding
-        lines += [f"> {_md_escape(h.before)}**{_md_escape(h.span)}**{_md_escape(h.after)}", ">",
-                  f"> — {_md_escape(f.label)}, {_md_escape(f.source or 'unknown source')}, "
-                  f"{_iso(f.published) or 'undated'}, score {f.score:.2f}", ""]
+        lines += [f"> {md_escape(h.before)}**{md_escape(h.span)}**{md_escape(h.after)}", ">",
+                  f"> — {md_escape(f.label)}, {md_escape(f.source or 'unknown source')}, "
+                  f"{iso(f.published) or 'undated'}, score {f.score:.2f}", ""]
     return lines
 
 
@@ -162,6 +152,11 @@ def report_html(data: ReportData, payload: dict[str, Any]) -> str:
         t: stacked_bars(kinds, step_days=7, height=130, title=f"{t}: documents per week")
         for t, kinds in weekly.items()
     }
+    examples = narrative_examples(data)
+    narrative_charts = {
+        n: stacked_bars(kinds, step_days=7, height=130, title=f"{n}: documents per week")
+        for n, kinds in data.narratives_by_week_and_kind().items() if n in examples
+    }
     by_theme: dict[str, list[Finding]] = {}
     for f in data.themes:
         by_theme.setdefault(f.label, []).append(f)
@@ -172,6 +167,11 @@ def report_html(data: ReportData, payload: dict[str, Any]) -> str:
         theme_charts=theme_charts,
         by_theme={k: v[:MAX_FINDINGS_PER_THEME] for k, v in by_theme.items()},
         technique_counts=data.technique_counts(),
+        narrative_counts=data.narrative_counts(),
+        narrative_kinds=sorted({f.source_kind for f in data.narratives}),
+        narrative_examples=examples,
+        narrative_charts=narrative_charts,
+        castings=data.castings(),
         technique_kinds=sorted({f.source_kind for f in data.techniques}),
         colours=KIND_COLOURS,
     )

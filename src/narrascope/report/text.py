@@ -1,0 +1,25 @@
+"""Escaping untrusted text for the Markdown report, and dates for every format."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def md_escape(text: str | None) -> str:
+    """Keep untrusted text from turning into Markdown or HTML markup."""
+    if not text:
+        return ""
+    out = text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "`*_[]|#":
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.split())
+
+
+def md_link(text: str, url: str | None) -> str:
+    if url and url.startswith(("http://", "https://")):
+        return f"[{md_escape(text)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
+    return md_escape(text)
