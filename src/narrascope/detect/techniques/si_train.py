@@ -1,6 +1,6 @@
-"""Training the span tagger (`narrascope train techniques`): the sentence model, cross-fitted
-lexicons, the CRF and the decoding parameters, tuned on a held-out fold of the training articles
-and scored on dev."""
+"""Training the span tagger (`narrascope train techniques`): the sentence model, word clusters,
+cross-fitted lexicons, the CRF and the decoding parameters, tuned out-of-fold on the training
+articles (five CRFs, each tagging the fold it was not trained on) and scored on dev."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ from narrascope.train.logistic import fit_logistic_nd
 
 # ---------------------------------------------------------------- training
 
-FOLDS = 5  # sentence-model cross-fitting; fold 0 of the training articles is the tuning set
+FOLDS = 5  # cross-fitting of the sentence model, the lexicon and the tuning CRFs
 SENTENCE_L2 = 3.0
 BINS = 10
 CRF_PARAMS: dict[str, Any] = {"c1": 0.3, "c2": 0.05, "max_iterations": 150,
@@ -232,49 +232,50 @@ def _tag_articles(tagger: SpanTagger, articles: Sequence[_Article],
 @dataclass
 class _Tuning:
     """Held-out material for choosing decodings: every training article with its out-of-fold
-    sentence probabilities, and fold 0 tagged by a CRF trained on the other folds."""
+    sentence probabilities and its tokens tagged by a CRF trained on the other folds."""
 
     train: Sequence[_Article]
     oof: Sequence[np.ndarray]
-    held: list[int]
-    tagged: list[list[Tagged]]
+    tagged: Sequence[list[Tagged]]
 
     def choose(self, pick: Callable[[_Article], bool], name: str,
                progress: Callable[[str], None]) -> DecodeParams:
-        """Token or sentence mode, whichever scores higher on fold 0 when each is tuned there;
-        sentence mode is then re-tuned on every training article (out-of-fold probabilities)."""
-        held = [i for i in self.held if pick(self.train[i])]
-        articles = [self.train[i] for i in held]
-        tagged = [self.tagged[self.held.index(i)] for i in held]
-        probs = [self.oof[i] for i in held]
+        """Token or sentence mode, each tuned on the picked articles; the better one wins."""
+        chosen = [i for i, a in enumerate(self.train) if pick(a)]
+        articles = [self.train[i] for i in chosen]
+        tagged = [self.tagged[i] for i in chosen]
+        probs = [self.oof[i] for i in chosen]
         tokens = _tune(articles, tagged)
         sentences = _tune_sentences(articles, probs)
         f_tok = _score(articles, tagged, tokens)["f1"]
         f_sen = _score_sentences(articles, probs, sentences)["f1"]
-        chosen = tokens
-        if f_sen > f_tok:
-            every = [i for i, a in enumerate(self.train) if pick(a)]
-            chosen = _tune_sentences([self.train[i] for i in every],
-                                     [self.oof[i] for i in every])
+        best = sentences if f_sen > f_tok else tokens
         progress(f"held-out train {name}: token mode F1 {f_tok:.4f}, sentence mode "
-                 f"{f_sen:.4f}; chose {asdict(chosen)}")
-        return chosen
+                 f"{f_sen:.4f}; chose {asdict(best)}")
+        return best
 
 
 def _tuned_params(train: Sequence[_Article], oof: Sequence[np.ndarray], tagger: SpanTagger,
                   model_dir: Path, progress: Callable[[str], None]) -> dict[str, DecodeParams]:
-    """Decoding chosen per language on held-out training articles (see :class:`_Tuning`)."""
-    fit = [i for i, a in enumerate(train) if _fold(a) != 0]
-    held = [i for i, a in enumerate(train) if _fold(a) == 0]
-    if not fit or not held:
+    """Decoding chosen per language on out-of-fold training articles (see :class:`_Tuning`):
+    each fold is tagged by a CRF (and lexicon) trained on the other folds."""
+    folds = [_fold(a) for a in train]
+    if len(set(folds)) < 2:
         return {key: DecodeParams() for key in ("default", *LANGUAGES)}
+    tagged: list[list[Tagged]] = [[] for _ in train]
     path = model_dir / f"{NAME}.tuning.crfsuite"
     try:
-        probe = fold_tagger([train[i] for i in fit], [oof[i] for i in fit], tagger, path)
-        tagged = _tag_articles(probe, [train[i] for i in held], [oof[i] for i in held])
+        for fold in sorted(set(folds)):
+            fit = [i for i, f in enumerate(folds) if f != fold]
+            held = [i for i, f in enumerate(folds) if f == fold]
+            probe = fold_tagger([train[i] for i in fit], [oof[i] for i in fit], tagger, path)
+            for i, t in zip(held, _tag_articles(probe, [train[i] for i in held],
+                                                [oof[i] for i in held]), strict=True):
+                tagged[i] = t
+            progress(f"fold {fold + 1}/{FOLDS} tagged by a CRF trained on the others")
     finally:
         path.unlink(missing_ok=True)
-    tuning = _Tuning(train, oof, held, tagged)
+    tuning = _Tuning(train, oof, tagged)
     params = {"default": tuning.choose(lambda _a: True, "all", progress)}
     for corpus, language in CORPORA:
         params[language] = tuning.choose(_in_corpus(corpus), corpus, progress)
