@@ -13,6 +13,7 @@ import click
 from narrascope import pipeline
 from narrascope.cli_eval import eval_group
 from narrascope.cli_support import user_errors
+from narrascope.cli_train import train_group
 from narrascope.config import DEFAULT_DB, Settings
 from narrascope.errors import NarrascopeError
 
@@ -213,72 +214,8 @@ def sources_import(obj: dict[str, Any], file: Path) -> None:
         click.echo(f"imported {pipeline.import_sources(ctx, file)} sources")
 
 
-@main.group()
-def train() -> None:
-    """Train the small models narrascope ships, from the public datasets ($NARRASCOPE_DATA)."""
-
-
-@train.command("themes")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Where to write the calibration [default: the shipped "
-                   "models/themes-calibration.json].")
-@click.option("--languages", default="BG,EN,HI,PT,RU", show_default=True,
-              help="SemEval-2025 Task 10 languages to fit on, comma-separated.")
-@user_errors
-def train_themes(out: Path | None, languages: str) -> None:
-    """Fit the codebook-theme score calibration on SemEval-2025 Task 10 train; score it on dev."""
-    from narrascope.detect.themes import CALIBRATION_FILE
-    from narrascope.train.themes import train_theme_calibration
-
-    settings = Settings()
-    if not (settings.data_dir / "semeval2025t10").is_dir():
-        raise NarrascopeError(f"no SemEval-2025 Task 10 data under {settings.data_dir}; set "
-                              "NARRASCOPE_DATA to the folder that holds semeval2025t10/")
-    result = train_theme_calibration(
-        settings.data_dir, out or CALIBRATION_FILE,
-        languages=[lang.strip().upper() for lang in languages.split(",") if lang.strip()],
-        progress=lambda message: click.echo(message, err=True),
-    )
-    click.echo(f"slope {result['slope']}, intercept {result['intercept']}; dev AUC "
-               f"{result['dev']['auc']}, dev F1 at 0.5 {result['dev']['f1']}")
-    click.echo(f"written to {out or CALIBRATION_FILE}")
-
-
-@train.command("techniques")
-@click.option("--only", type=click.Choice(["si", "tc"]),
-              help="Train only the span tagger (si) or the technique classifier (tc).")
-@user_errors
-def train_techniques(only: str | None) -> None:
-    """Train the persuasion-technique span tagger and classifier on the PTC and ru_zen_prop train
-    splits; score them on dev. Writes models/techniques-si.* and techniques-tc.*."""
-    from narrascope.config import PACKAGE_DIR
-    from narrascope.embed import Encoder
-
-    settings = Settings()
-    for needed in ("ptc_semeval2020t11", "ru_zen_prop"):
-        if not (settings.data_dir / needed).is_dir():
-            raise NarrascopeError(f"no {needed}/ under {settings.data_dir}; set NARRASCOPE_DATA "
-                                  "to the folder that holds the public datasets")
-    encoder, model_dir = Encoder(), PACKAGE_DIR / "models"
-    say = lambda message: click.echo(message, err=True)  # noqa: E731
-    if only in (None, "si"):
-        from narrascope.detect.techniques.si_train import train_span_tagger
-
-        result = train_span_tagger(settings.data_dir, model_dir, encoder=encoder, progress=say)
-        click.echo(f"span tagger: dev {json.dumps(_headline(result))}")
-    if only in (None, "tc"):
-        from narrascope.detect.techniques.tc import train_technique_classifier
-
-        result = train_technique_classifier(settings.data_dir, model_dir, encoder=encoder,
-                                            progress=say)
-        click.echo(f"technique classifier: dev {json.dumps(_headline(result))}")
-
-
-def _headline(result: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in result.items() if k in ("ptc", "ru", "seconds")}
-
-
 main.add_command(eval_group)
+main.add_command(train_group)
 
 if __name__ == "__main__":
     main()

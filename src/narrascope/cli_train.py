@@ -1,0 +1,86 @@
+"""`narrascope train ...`: rebuild the shipped models from the public datasets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from narrascope.cli_support import user_errors
+from narrascope.config import PACKAGE_DIR, Settings
+from narrascope.errors import NarrascopeError
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _needs(settings: Settings, *folders: str) -> None:
+    for needed in folders:
+        if not (settings.data_dir / needed).is_dir():
+            raise NarrascopeError(f"no {needed}/ under {settings.data_dir}; set NARRASCOPE_DATA "
+                                  "to the folder that holds the public datasets")
+
+
+@click.group("train")
+def train_group() -> None:
+    """Train the small models narrascope ships, from the public datasets ($NARRASCOPE_DATA)."""
+
+
+@train_group.command("themes")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Where to write the calibration [default: the shipped "
+                   "models/themes-calibration.json].")
+@click.option("--languages", default="BG,EN,HI,PT,RU", show_default=True,
+              help="SemEval-2025 Task 10 languages to fit on, comma-separated.")
+@user_errors
+def train_themes(out: Path | None, languages: str) -> None:
+    """Fit the codebook-theme score calibration on SemEval-2025 Task 10 train; score it on dev."""
+    from narrascope.detect.themes import CALIBRATION_FILE
+    from narrascope.train.themes import train_theme_calibration
+
+    settings = Settings()
+    if not (settings.data_dir / "semeval2025t10").is_dir():
+        raise NarrascopeError(f"no SemEval-2025 Task 10 data under {settings.data_dir}; set "
+                              "NARRASCOPE_DATA to the folder that holds semeval2025t10/")
+    result = train_theme_calibration(
+        settings.data_dir, out or CALIBRATION_FILE,
+        languages=[lang.strip().upper() for lang in languages.split(",") if lang.strip()],
+        progress=lambda message: click.echo(message, err=True),
+    )
+    click.echo(f"slope {result['slope']}, intercept {result['intercept']}; dev AUC "
+               f"{result['dev']['auc']}, dev F1 at 0.5 {result['dev']['f1']}")
+    click.echo(f"written to {out or CALIBRATION_FILE}")
+
+
+@train_group.command("techniques")
+@click.option("--only", type=click.Choice(["si", "tc"]),
+              help="Train only the span tagger (si) or the technique classifier (tc).")
+@user_errors
+def train_techniques(only: str | None) -> None:
+    """Train the persuasion-technique span tagger and classifier on the PTC and ru_zen_prop train
+    splits; score them on dev. Writes models/techniques-si.* and techniques-tc.*."""
+    from narrascope.embed import Encoder
+
+    settings = Settings()
+    _needs(settings, "ptc_semeval2020t11", "ru_zen_prop")
+    encoder, model_dir = Encoder(), PACKAGE_DIR / "models"
+    say = _say
+    if only in (None, "si"):
+        from narrascope.detect.techniques.si_train import train_span_tagger
+
+        result = train_span_tagger(settings.data_dir, model_dir, encoder=encoder, progress=say)
+        click.echo(f"span tagger: dev {json.dumps(_headline(result))}")
+    if only in (None, "tc"):
+        from narrascope.detect.techniques.tc import train_technique_classifier
+
+        result = train_technique_classifier(settings.data_dir, model_dir, encoder=encoder,
+                                            progress=say)
+        click.echo(f"technique classifier: dev {json.dumps(_headline(result))}")
+
+
+def _headline(result: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in result.items() if k in ("ptc", "ru", "seconds")}
+
