@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import click
 from narrascope.cli_support import user_errors
 from narrascope.config import PACKAGE_DIR, Settings
 from narrascope.errors import NarrascopeError
+
+T10 = "semeval2025t10"
 
 
 def _say(message: str) -> None:
@@ -22,6 +25,13 @@ def _needs(settings: Settings, *folders: str) -> None:
         if not (settings.data_dir / needed).is_dir():
             raise NarrascopeError(f"no {needed}/ under {settings.data_dir}; set NARRASCOPE_DATA "
                                   "to the folder that holds the public datasets")
+
+
+def _languages(value: str) -> tuple[str, ...]:
+    found = tuple(lang.strip().upper() for lang in value.split(",") if lang.strip())
+    if not found:
+        raise click.BadParameter("give at least one language, e.g. BG,EN,HI,PT,RU")
+    return found
 
 
 @click.group("train")
@@ -84,3 +94,47 @@ def train_techniques(only: str | None) -> None:
 def _headline(result: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in result.items() if k in ("ptc", "ru", "seconds")}
 
+
+languages_option = click.option(
+    "--languages", default="BG,EN,HI,PT,RU", show_default=True,
+    help="SemEval-2025 Task 10 languages to train on, comma-separated (dev is scored on all).")
+
+
+def _t10_training(trainer: Callable[..., dict[str, Any]], languages: str) -> dict[str, Any]:
+    from narrascope.embed import Encoder
+
+    settings = Settings()
+    _needs(settings, T10)
+    return trainer(settings.data_dir, PACKAGE_DIR / "models", encoder=Encoder(),
+                   languages=_languages(languages), progress=_say)
+
+
+@train_group.command("narratives")
+@languages_option
+@user_errors
+def train_narratives(languages: str) -> None:
+    """Train the narrative / sub-narrative classifier on SemEval-2025 Task 10 train (subtask 2);
+    score it on dev. Writes models/narratives.*."""
+    from narrascope.train.narratives import train_narratives as trainer
+
+    result = _t10_training(trainer, languages)
+    click.echo(f"narratives: dev {json.dumps(_mean(result))}")
+
+
+@train_group.command("roles")
+@languages_option
+@user_errors
+def train_roles(languages: str) -> None:
+    """Train the entity-role classifier on SemEval-2025 Task 10 train (subtask 1); score it on
+    dev. Writes models/roles.*."""
+    from narrascope.train.roles import train_roles as trainer
+
+    result = _t10_training(trainer, languages)
+    click.echo(f"roles: dev {json.dumps(_mean(result))}")
+
+
+def _mean(result: dict[str, Any]) -> Any:
+    for key in ("mean", "dev_mean"):
+        if key in result:
+            return result[key]
+    return {k: v for k, v in result.items() if not isinstance(v, dict | list)} or result

@@ -34,11 +34,24 @@ def analyze_text_json(
          "text": a.evidence, "alternatives": a.extra.get("alternatives", [])}
         for found in result.findings.values() for a in found if a.kind == "technique"
     ]
+    narratives = [
+        {"label": a.label, "level": a.kind, "score": a.score, "evidence": a.evidence,
+         "start": a.start, "end": a.end}
+        for found in result.findings.values() for a in found
+        if a.kind in ("narrative", "subnarrative")
+    ]
+    entities = [
+        {"text": a.extra.get("entity", a.evidence), "kind": a.extra.get("entity_kind"),
+         "start": a.start, "end": a.end, "role": a.label, "score": a.score,
+         "fine_roles": [r[0] for r in a.extra.get("fine_roles", [])],  # type: ignore[attr-defined]
+         "mentions": a.extra.get("mentions", []), "evidence": a.evidence}
+        for found in result.findings.values() for a in found if a.kind == "entity_role"
+    ]
     return {
         "language": result.language,
         "sentences": [{"start": s.start, "end": s.end} for s in result.sentences],
         "techniques": sorted(spans, key=lambda t: (t["start"], t["end"])),
-        "narratives": [],
-        "entities": [],
+        "narratives": sorted(narratives, key=lambda n: (n["level"], -float(n["score"]))),
+        "entities": sorted(entities, key=lambda e: (e["start"] or 0, e["end"] or 0)),
         "themes": sorted(themes, key=lambda t: -float(t["score"])),
     }

@@ -26,7 +26,12 @@ def register(name: str) -> Callable[[Factory], Factory]:
 
 def _load_builtins() -> None:
     # Imported for their @register side effect, on demand rather than at package import.
-    from narrascope.detect import technique_spans, themes  # noqa: F401
+    from narrascope.detect import (  # noqa: F401
+        narrative_detector,
+        role_detector,
+        technique_spans,
+        themes,
+    )
 
 
 def available() -> list[str]:

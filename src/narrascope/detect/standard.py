@@ -8,7 +8,11 @@ from pathlib import Path
 
 from narrascope.detect.base import Detector
 from narrascope.detect.codebook import load_codebooks
+from narrascope.detect.narrative_detector import NAME as NARRATIVES
+from narrascope.detect.narrative_detector import narratives_available
 from narrascope.detect.registry import create
+from narrascope.detect.role_detector import NAME as ROLES
+from narrascope.detect.role_detector import roles_available
 from narrascope.detect.technique_spans import NAME as TECHNIQUES
 from narrascope.detect.technique_spans import techniques_available
 from narrascope.detect.themes import DEFAULT_THRESHOLD
@@ -23,11 +27,15 @@ def standard_detectors(
     *,
     techniques: bool = True,
 ) -> list[Detector]:
-    """The shipped detectors (persuasion techniques, when their model is present) and the
-    codebook themes, when a codebook is given."""
+    """The shipped detectors (persuasion techniques, narratives, entity roles: each when its
+    model is present) and the codebook themes, when a codebook is given."""
     found: list[Detector] = []
     if techniques and techniques_available():
         found.append(create(TECHNIQUES, encoder=encoder))
+    if narratives_available():
+        found.append(create(NARRATIVES, encoder=encoder))
+    if roles_available():
+        found.append(create(ROLES, encoder=encoder))
     if codebooks:
         book = load_codebooks(list(codebooks))
         found.append(create(THEMES, codebook=book, encoder=encoder, threshold=threshold))

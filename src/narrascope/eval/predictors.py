@@ -82,6 +82,14 @@ def _spread_duplicates(spans: list[ptc.Span],
 
 
 def register_builtin() -> None:
+    from narrascope.detect.narrative_detector import narratives_available
+    from narrascope.detect.role_detector import roles_available
+    from narrascope.eval.predictors_t10 import predict_narratives, predict_roles
+
+    if narratives_available():
+        PREDICTORS.setdefault("t10-st2", predict_narratives)
+    if roles_available():
+        PREDICTORS.setdefault("t10-st1", predict_roles)
     if techniques_available():
         PREDICTORS.setdefault("ptc-si", predict_spans)
         PREDICTORS.setdefault("ru-si", predict_spans)

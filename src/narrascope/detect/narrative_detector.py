@@ -1,0 +1,62 @@
+"""Narratives and sub-narratives of a document (SemEval-2025 Task 10 taxonomy) as findings:
+one annotation per label, citing the sentences that carry it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from narrascope.config import PACKAGE_DIR
+from narrascope.detect.base import AnalysisInput
+from narrascope.detect.registry import register
+from narrascope.embed import Encoder
+from narrascope.model import Annotation
+
+NAME = "narratives.t10.v1"
+MODEL_FILES = ("narratives.npz", "narratives.json")
+
+
+def narratives_available(model_dir: Path = PACKAGE_DIR / "models") -> bool:
+    return all((model_dir / name).is_file() for name in MODEL_FILES)
+
+
+class NarrativeDetector:
+    name = NAME
+    version = "1"
+
+    def __init__(self, encoder: Encoder, model_dir: Path = PACKAGE_DIR / "models") -> None:
+        from narrascope.detect.narratives import NarrativeModel
+
+        self.encoder = encoder
+        self.model: Any = NarrativeModel.load(model_dir)
+
+    @property
+    def config_hash(self) -> str:
+        key = f"{self.version}|{getattr(self.model, 'version', '?')}"
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def predict(self, batch: list[AnalysisInput]) -> list[list[Annotation]]:
+        return [self._predict_one(item) for item in batch]
+
+    def _predict_one(self, item: AnalysisInput) -> list[Annotation]:
+        text = item.document.text
+        found = self.model.predict(text, item.document.language, item.sentences, item.vectors,
+                                   self.encoder)
+        out = []
+        for kind, labels in (("narrative", found.narratives),
+                             ("subnarrative", found.subnarratives)):
+            for entry in labels:
+                spans = [(int(s), int(e)) for s, e in entry.evidence]
+                out.append(Annotation(
+                    kind=kind, label=entry.label, score=round(float(entry.score), 4),
+                    start=spans[0][0] if spans else None, end=spans[0][1] if spans else None,
+                    evidence=" … ".join(text[s:e].strip() for s, e in spans) or None,
+                    extra={"evidence_spans": [list(s) for s in spans]},
+                ))
+        return out
+
+
+@register(NAME)
+def _factory(encoder: Encoder) -> NarrativeDetector:
+    return NarrativeDetector(encoder)

@@ -1,0 +1,249 @@
+"""The entity-role model: training end to end on a tiny synthetic corpus in the official layout,
+prediction invariants, entity finding. Its dev-score floors are checked by
+tests/eval/test_quality_gate.py through `narrascope eval run`."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from narrascope.config import Settings
+from narrascope.detect.entities import EntityFinder, find_entities
+from narrascope.detect.roles import RoleModel, predict_mentions
+from narrascope.errors import NarrascopeError
+from narrascope.eval.t10 import Mention, t10_split
+from narrascope.nlp.segment import split_sentences
+from narrascope.train.roles import _Sparse, fit_softmax, train_roles
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "src" / "narrascope" / "models"
+ROLES_TSV = """main_role\tfine_grained_role
+Protagonist\tGuardian
+Protagonist\tPeacemaker
+Antagonist\tInstigator
+Antagonist\tDeceiver
+Innocent\tVictim
+"""
+# (context with {} for the entity, main role, fine role)
+CONTEXTS = (
+    ("{} bravely defended the town and saved the children.", "Protagonist", "Guardian"),
+    ("{} negotiated a ceasefire and brought peace talks.", "Protagonist", "Peacemaker"),
+    ("{} ordered the attack and started the bloody war.", "Antagonist", "Instigator"),
+    ("{} lied to everyone and spread fake propaganda.", "Antagonist", "Deceiver"),
+    ("{} suffered terribly and lost their homes in the shelling.", "Innocent", "Victim"),
+)
+NAMES = ("Ivan Petrov", "Maria Lopes", "the Northern League", "Tom Baker", "Anna Berg",
+         "the Green Party", "Karl Smit", "Olga Ivanova")
+FILLER = "The weather was mild on Monday."
+
+
+class HashEncoder:
+    """Deterministic stand-in for the sentence encoder: a unit vector seeded by the text."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        rows = [np.random.default_rng(zlib.crc32(t.encode())).normal(size=512) for t in texts]
+        out = np.array(rows, dtype=np.float32).reshape(len(texts), 512)
+        norms: np.ndarray = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+def _document(index: int) -> tuple[str, list[tuple[str, int, int, str, str]]]:
+    """A title, then three sentences each casting one entity in a role; CRLF line ends."""
+    lines, rows = [f"Report {index}", ""], []
+    offset = len(lines[0]) + 2 + 2  # two CRLFs
+    for k in range(3):
+        name = NAMES[(index + 3 * k) % len(NAMES)]
+        context, main, fine = CONTEXTS[(index + k) % len(CONTEXTS)]
+        sentence = context.format(name[0].upper() + name[1:])
+        rows.append((name[0].upper() + name[1:], offset, offset + len(name) - 1, main, fine))
+        lines.append(sentence + " " + FILLER)
+        offset += len(sentence) + 1 + len(FILLER) + 2
+    return "\r\n".join(lines) + "\r\n", rows
+
+
+def _write_split(root: Path, split: str, language: str, indices: range) -> None:
+    base = root / "semeval2025t10" / split / language
+    folders = ["raw-documents"] if split == "train" else ["subtask-1-documents",
+                                                           "subtask-2-documents"]
+    annotations = []
+    for folder in folders:
+        (base / folder).mkdir(parents=True, exist_ok=True)
+    for i in indices:
+        text, rows = _document(i)
+        article_id = f"{language}_{i}.txt"
+        for folder in folders:
+            with (base / folder / article_id).open("w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        for mention, start, end, main, fine in rows:
+            assert text[start:end + 1] == mention
+            annotations.append(f"{article_id}\t{mention}\t{start}\t{end}\t{main}\t{fine}\n")
+    (base / "subtask-1-annotations.txt").write_text("".join(annotations), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:  # type: ignore[type-arg]
+    root = tmp_path_factory.mktemp("t10")
+    (root / "semeval2025t10" / "taxonomy").mkdir(parents=True)
+    (root / "semeval2025t10" / "taxonomy" / "subtask1_roles.tsv").write_text(ROLES_TSV)
+    _write_split(root, "train", "EN", range(40))
+    _write_split(root, "dev", "EN", range(40, 50))
+    model_dir = root / "models"
+    metrics = train_roles(root, model_dir, encoder=HashEncoder(), languages=("EN",))
+    return root, model_dir, metrics
+
+
+def test_training_writes_artifacts_with_floors(trained: tuple[Path, Path, dict]) -> None:  # type: ignore[type-arg]
+    _, model_dir, metrics = trained
+    meta = json.loads((model_dir / "roles.json").read_text(encoding="utf-8"))
+    assert meta["metrics"]["dev"]["EN"] == metrics["dev"]["EN"]
+    assert {(f["task"], f["lang"], f["metric"]) for f in meta["floors"]} == {
+        ("t10-st1", "EN", "emr"), ("t10-st1", "EN", "main_role_accuracy")}
+    with np.load(model_dir / "roles.npz", allow_pickle=False) as npz:
+        assert "main_dense" in npz.files
+    # the contexts decide the roles: the synthetic dev set is learnable
+    assert metrics["dev"]["EN"]["main_role_accuracy"] >= 0.8
+    assert metrics["dev"]["EN"]["emr"] >= 0.6
+
+
+def test_training_is_reproducible(trained: tuple[Path, Path, dict], tmp_path: Path) -> None:  # type: ignore[type-arg]
+    root, _, metrics = trained
+    again = train_roles(root, tmp_path, encoder=HashEncoder(), languages=("EN",))
+    assert again["dev"] == metrics["dev"]
+    assert again["held_out"] == metrics["held_out"]
+
+
+def test_predictions_keep_the_taxonomy_and_offsets(trained: tuple[Path, Path, dict]) -> None:  # type: ignore[type-arg]
+    root, model_dir, _ = trained
+    model, encoder = RoleModel.load(model_dir), HashEncoder()
+    dev = t10_split(root, "dev", "EN")
+    for article_id, text in dev.documents.items():
+        sentences = split_sentences(text, "en")
+        vectors = encoder.encode([s.slice(text) for s in sentences])
+        spans = [(m.start, m.end + 1) for m in dev.mentions if m.article_id == article_id]
+        for p in model.predict(text, "EN", spans, sentences, vectors, encoder):
+            assert p.main_role in model.taxonomy
+            assert p.fine_roles and all(f in model.taxonomy[p.main_role] for f, _ in p.fine_roles)
+            assert 0 <= p.start < p.end <= len(text) and p.mention == text[p.start:p.end]
+            assert p.evidence_start <= p.start < p.evidence_end
+            assert 0.0 <= p.main_score <= 1.0
+
+
+def test_official_format_round_trip(trained: tuple[Path, Path, dict]) -> None:  # type: ignore[type-arg]
+    root, model_dir, _ = trained
+    dev = t10_split(root, "dev", "EN")
+    inputs = [Mention(m.article_id, m.text, m.start, m.end) for m in dev.mentions]
+    pred = predict_mentions(RoleModel.load(model_dir), dev.documents, inputs, "EN",
+                            HashEncoder())
+    assert [(m.article_id, m.start, m.end) for m in pred] == [
+        (m.article_id, m.start, m.end) for m in sorted(dev.mentions, key=lambda m: m.article_id)]
+
+
+def test_bad_mentions_and_missing_model_are_clear(trained: tuple[Path, Path, dict],  # type: ignore[type-arg]
+                                                  tmp_path: Path) -> None:
+    _, model_dir, _ = trained
+    model, text = RoleModel.load(model_dir), "Short text."
+    with pytest.raises(NarrascopeError, match="not within the text"):
+        model.predict(text, "en", [(3, 40)], split_sentences(text), HashEncoder().encode([text]),
+                      HashEncoder())
+    assert model.predict(text, "en", [], [], np.zeros((0, 512)), HashEncoder()) == []
+    with pytest.raises(NarrascopeError, match=r"roles\.json.*narrascope train roles"):
+        RoleModel.load(tmp_path)
+
+
+def test_entity_roles_one_decision_per_entity(trained: tuple[Path, Path, dict]) -> None:  # type: ignore[type-arg]
+    _, model_dir, _ = trained
+    model, encoder = RoleModel.load(model_dir), HashEncoder()
+    text = ("Ivan Petrov ordered the attack and started the bloody war. Later Petrov lied to "
+            "everyone and spread fake propaganda. NATO negotiated a ceasefire.")
+    sentences = split_sentences(text, "en")
+    entities = model.find_entities(text, "en", sentences)
+    petrov = next(e for e in entities if e.name == "Ivan Petrov")
+    assert [text[s:e] for s, e in petrov.mentions] == ["Ivan Petrov", "Petrov"]
+    spans = [m for e in entities for m in e.mentions]
+    predictions = model.predict(text, "en", spans, sentences,
+                                encoder.encode([s.slice(text) for s in sentences]), encoder)
+    decided = model.entity_roles(entities, predictions)
+    assert len(decided) == len(entities)
+    for role in decided:
+        assert all(f in model.taxonomy[role.main_role] for f, _ in role.fine_roles)
+
+
+def test_softmax_fit_separates_classes() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 4))
+    y = (x[:, 0] > 0).astype(int) + (x[:, 1] > 0.5).astype(int)
+    rows = [(np.array([i % 7], dtype=np.int64), np.array([1.0], dtype=np.float32))
+            for i in range(60)]
+    layer = fit_softmax(x, _Sparse.of(rows), np.eye(3)[y], np.ones(60), c=10.0)
+    logits = x @ layer.dense + layer.bias + np.array([layer.hashed[i % 7] for i in range(60)])
+    assert (logits.argmax(axis=1) == y).mean() >= 0.9
+
+
+# ---------------------------------------------------------------- entity finding
+
+
+def _found(text: str, language: str) -> dict[str, tuple[str, list[str]]]:
+    entities = find_entities(text, language, split_sentences(text, language))
+    return {e.name: (e.kind, [text[s:t] for s, t in e.mentions]) for e in entities}
+
+
+def test_entities_english() -> None:
+    text = ("Russian President Vladimir Putin met Xi Jinping in Moscow. The Armed Forces of "
+            "Ukraine said NATO must help. Bill Gates praised the World Economic Forum, and "
+            "Jeffrey Epstein was mentioned. Putin's spokesman declined to comment.")
+    found = _found(text, "en")
+    assert found["Vladimir Putin"] == ("person", ["Vladimir Putin", "Putin"])
+    assert found["Armed Forces of Ukraine"][0] == "armed_forces"
+    assert found["NATO"][0] == "organisation"
+    assert found["World Economic Forum"][0] == "organisation"
+    assert found["Jeffrey Epstein"][0] == "person"
+    assert "The" not in found
+
+
+def test_entities_russian() -> None:
+    text = ("Президент России Владимир Путин встретился с Си Цзиньпином. ВСУ обстреляли "
+            "Белгород, заявило Минобороны РФ. Фаиль Алсынов арестован; Алсынова судят.")
+    found = _found(text, "ru")
+    assert found["Russia"] == ("country", ["России", "РФ"])
+    assert found["Vladimir Putin"] == ("person", ["Владимир Путин"])
+    assert found["Armed Forces of Ukraine"] == ("armed_forces", ["ВСУ"])
+    assert found["Фаиль Алсынов"] == ("person", ["Фаиль Алсынов", "Алсынова"])
+
+
+def test_entities_gazetteer_fallback_without_ner() -> None:
+    korean = "북한군이 러시아에 파병되었다고 우크라이나 정부가 밝혔다. 김정은은 푸틴과 만났다."
+    found = _found(korean, "ko")
+    assert found["North Korean troops"] == ("armed_forces", ["북한군"])
+    assert found["Russia"] == ("country", ["러시아"])
+    assert found["Kim Jong Un"] == ("person", ["김정은"])
+    portuguese = ("O presidente Lula da Silva disse que a Rússia deve negociar. Lula criticou "
+                  "a NATO.")
+    found = _found(portuguese, "pt")
+    assert found["Lula da Silva"] == ("person", ["Lula da Silva", "Lula"])
+    assert found["NATO"] == ("organisation", ["NATO"])
+    # without the Russian NER model, the gazetteer and capitalised words still find entities
+    russian = "Фаиль Алсынов заявил, что Россия и НАТО спорят."
+    entities = EntityFinder(use_ner=False).find(russian, "ru", split_sentences(russian, "ru"))
+    assert {e.name for e in entities} >= {"Фаиль Алсынов", "Russia", "NATO"}
+
+
+# ---------------------------------------------------------------- the shipped model, real data
+
+
+def test_shipped_model_on_real_documents() -> None:
+    data = Settings().data_dir
+    if not (data / "semeval2025t10").is_dir() or not (MODEL_DIR / "roles.npz").is_file():
+        pytest.skip("SemEval-2025 Task 10 data or the shipped role model not present")
+    model, encoder = RoleModel.load(MODEL_DIR), HashEncoder()
+    dev = t10_split(data, "dev", "EN")
+    wanted = [m for m in dev.mentions if m.article_id in sorted(dev.documents)[:3]]
+    inputs = [Mention(m.article_id, m.text, m.start, m.end) for m in wanted]
+    pred = predict_mentions(model, dev.documents, inputs, "EN", encoder)
+    assert len(pred) == len(wanted)
+    for m in pred:
+        assert m.main_role in model.taxonomy
+        assert all(f in model.taxonomy[m.main_role] for f in m.fine_roles)
