@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import zlib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +26,7 @@ from narrascope.detect.narratives import (
 from narrascope.errors import NarrascopeError
 from narrascope.nlp.segment import split_sentences
 from narrascope.train.narratives import Config, train_narratives
+from tests.fakes import HashEncoder
 
 WAR = "URW: Praise of Russia"
 WAR_SUB = f"{WAR}: Praise of Russian military might"
@@ -53,16 +53,6 @@ RU_TOPICS = {
               "Местные пекари продавали хлеб на рынке в выходные."),
 }
 LABELS = {"war": (WAR, WAR_SUB), "climate": (CLIMATE, CLIMATE_SUB), "plain": (OTHER, OTHER)}
-
-
-class HashEncoder:
-    """Deterministic stand-in for the sentence encoder: a unit vector seeded by the text."""
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        rows = [np.random.default_rng(zlib.crc32(t.encode())).normal(size=512) for t in texts]
-        out = np.array(rows, dtype=np.float32).reshape(len(texts), 512)
-        norms: np.ndarray = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
 
 
 def _document(index: int, sentences: Sequence[str]) -> str:

@@ -5,8 +5,6 @@ tests/eval/test_quality_gate.py through `narrascope eval run`."""
 from __future__ import annotations
 
 import json
-import zlib
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +17,7 @@ from narrascope.errors import NarrascopeError
 from narrascope.eval.t10 import Mention, t10_split
 from narrascope.nlp.segment import split_sentences
 from narrascope.train.roles import _Sparse, fit_softmax, train_roles
+from tests.fakes import HashEncoder
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "src" / "narrascope" / "models"
 ROLES_TSV = """main_role\tfine_grained_role
@@ -36,19 +35,10 @@ CONTEXTS = (
     ("{} lied to everyone and spread fake propaganda.", "Antagonist", "Deceiver"),
     ("{} suffered terribly and lost their homes in the shelling.", "Innocent", "Victim"),
 )
+
 NAMES = ("Ivan Petrov", "Maria Lopes", "the Northern League", "Tom Baker", "Anna Berg",
          "the Green Party", "Karl Smit", "Olga Ivanova")
 FILLER = "The weather was mild on Monday."
-
-
-class HashEncoder:
-    """Deterministic stand-in for the sentence encoder: a unit vector seeded by the text."""
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        rows = [np.random.default_rng(zlib.crc32(t.encode())).normal(size=512) for t in texts]
-        out = np.array(rows, dtype=np.float32).reshape(len(texts), 512)
-        norms: np.ndarray = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
 
 
 def _document(index: int) -> tuple[str, list[tuple[str, int, int, str, str]]]:

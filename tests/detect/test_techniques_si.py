@@ -4,7 +4,6 @@ is checked by tests/eval/test_quality_gate.py through `narrascope eval run`."""
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from narrascope.detect.techniques.si_train import train_span_tagger
 from narrascope.errors import NarrascopeError
 from narrascope.model import Sentence
 from narrascope.nlp.segment import split_sentences
+from tests.fakes import HashEncoder
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "src" / "narrascope" / "models"
 
@@ -37,16 +37,6 @@ RU_LOADED = ("Эти подлые предатели уничтожат нашу
              "Только глупец поверит продажным элитам.")
 RU_PLAIN = ("Совет собрался во вторник, чтобы обсудить бюджет.",
             "На севере на этой неделе ожидается дождь.")
-
-
-class HashEncoder:
-    """Deterministic stand-in for the sentence encoder: a unit vector seeded by the text."""
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        rows = [np.random.default_rng(zlib.crc32(t.encode())).normal(size=512) for t in texts]
-        out = np.array(rows, dtype=np.float32).reshape(len(texts), 512)
-        norms: np.ndarray = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
 
 
 def _article(index: int, loaded: Sequence[str], plain: Sequence[str]) -> tuple[str, list[
