@@ -16,7 +16,7 @@ from narrascope.detect.roles import RoleModel, predict_mentions
 from narrascope.errors import NarrascopeError
 from narrascope.eval.t10 import Mention, t10_split
 from narrascope.nlp.segment import split_sentences
-from narrascope.train.roles import _Sparse, fit_softmax, train_roles
+from narrascope.train.roles import _Sparse, evaluate, fit_softmax, train_roles
 from tests.fakes import HashEncoder
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "src" / "narrascope" / "models"
@@ -97,6 +97,12 @@ def test_training_writes_artifacts_with_floors(trained: tuple[Path, Path, dict])
     # the contexts decide the roles: the synthetic dev set is learnable
     assert metrics["dev"]["EN"]["main_role_accuracy"] >= 0.8
     assert metrics["dev"]["EN"]["emr"] >= 0.6
+
+
+def test_saved_model_scores_as_measured(trained: tuple[Path, Path, dict]) -> None:  # type: ignore[type-arg]
+    root, model_dir, metrics = trained
+    dev = evaluate(RoleModel.load(model_dir), root, "dev", ("EN",), HashEncoder())
+    assert dev["EN"] == metrics["dev"]["EN"]
 
 
 def test_training_is_reproducible(trained: tuple[Path, Path, dict], tmp_path: Path) -> None:  # type: ignore[type-arg]

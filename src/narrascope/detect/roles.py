@@ -105,6 +105,17 @@ class Memory:
     main: FloatArray             # (n, main roles) one-hot gold main role
     fine: FloatArray             # (n, fine roles) gold fine roles, each mention summing to 1
 
+    def as_stored(self) -> Memory:
+        """This memory as `RoleModel.save` stores it (float16), so that scores measured before
+        saving are those of the saved model."""
+        def rounded(a: np.ndarray) -> FloatArray:
+            out: FloatArray = a.astype(np.float16).astype(np.float32)
+            return out
+
+        return Memory(rounded(self.mention_vectors), rounded(self.doc_vectors),
+                      rounded(self.doc_sketches), self.doc_index,
+                      self.main.astype(np.float32), rounded(self.fine))
+
     def probabilities(self, mention_vectors: np.ndarray, doc_vectors: np.ndarray,
                       doc_sketches: np.ndarray, k: int, temperature: float,
                       exclude: np.ndarray | None = None) -> tuple[FloatArray, FloatArray]:

@@ -362,8 +362,8 @@ def train_roles(data_dir: Path, model_dir: Path, *, encoder: TextEncoder | None 
         f"{chosen.fine_neighbour_weight} (fine), temperature "
         f"{chosen.temperature}, second fine role at {chosen.second_fine}; fitting on all")
     layers = _fit_layers(data, np.arange(len(data.main)), chosen, len(mains))
-    RoleModel(layers, _memory(data, len(mains)), mains, taxonomy, chosen).save(model_dir, {})
-    model = RoleModel.load(model_dir)  # dev is scored as shipped (the memory in float16)
+    # dev is scored as shipped: the memory rounded to float16 as the artifact stores it
+    model = RoleModel(layers, _memory(data, len(mains)).as_stored(), mains, taxonomy, chosen)
     say("scoring dev")
     dev = evaluate(model, data_dir, "dev", languages, encoder)
     metrics: dict[str, Any] = {
