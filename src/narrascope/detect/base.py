@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -34,3 +35,8 @@ class Detector(Protocol):
         ...
 
     def predict(self, batch: list[AnalysisInput]) -> list[list[Annotation]]: ...
+
+
+def artifacts_present(model_dir: Path, names: tuple[str, ...]) -> bool:
+    """Whether every artifact a detector needs is in `model_dir` (it runs only then)."""
+    return all((model_dir / name).is_file() for name in names)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from narrascope.config import PACKAGE_DIR
-from narrascope.detect.base import AnalysisInput
+from narrascope.detect.base import AnalysisInput, artifacts_present
 from narrascope.detect.registry import register
 from narrascope.embed import Encoder
 from narrascope.model import Annotation
@@ -18,7 +18,7 @@ MODEL_FILES = ("narratives.npz", "narratives.json")
 
 
 def narratives_available(model_dir: Path = PACKAGE_DIR / "models") -> bool:
-    return all((model_dir / name).is_file() for name in MODEL_FILES)
+    return artifacts_present(model_dir, MODEL_FILES)
 
 
 class NarrativeDetector:

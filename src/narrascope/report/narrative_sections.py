@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from narrascope.report.data import Casting, Finding, ReportData
-from narrascope.report.text import iso, md_escape, md_link
+from narrascope.report.text import iso, md_counts_table, md_escape, md_link
 
 EXAMPLES_PER_NARRATIVE = 2
 TOP_NARRATIVES = 12
@@ -61,16 +61,9 @@ def narrative_markdown(data: ReportData) -> list[str]:
     counts = data.narrative_counts()
     if not counts:
         return []
-    kinds = sorted({k for by_kind in counts.values() for k in by_kind})
     lines = ["## Narratives", "",
              "Documents carrying each narrative (SemEval-2025 Task 10 taxonomy), by source kind.",
-             "",
-             "| narrative | " + " | ".join(md_escape(k) for k in kinds) + " | total |",
-             "|---|" + "---|" * (len(kinds) + 1)]
-    for label, by_kind in counts.items():
-        cells = " | ".join(str(by_kind.get(k, 0)) for k in kinds)
-        lines.append(f"| {md_escape(label)} | {cells} | {sum(by_kind.values())} |")
-    lines.append("")
+             "", *md_counts_table("narrative", counts)]
     subs: dict[str, int] = {}
     for f in data.subnarratives:
         subs[f.label] = subs.get(f.label, 0) + 1

@@ -17,7 +17,7 @@ from narrascope.report.narrative_sections import (
     narratives_payload,
     roles_markdown,
 )
-from narrascope.report.text import iso, md_escape, md_link
+from narrascope.report.text import iso, md_counts_table, md_escape, md_link
 
 MAX_FINDINGS_PER_THEME = 25
 
@@ -126,14 +126,7 @@ def technique_markdown(data: ReportData) -> list[str]:
     counts = data.technique_counts()
     if not counts:
         return []
-    kinds = sorted({k for by_kind in counts.values() for k in by_kind})
-    lines = ["## Persuasion techniques", "",
-             "| technique | " + " | ".join(md_escape(k) for k in kinds) + " | total |",
-             "|---|" + "---|" * (len(kinds) + 1)]
-    for label, by_kind in counts.items():
-        cells = " | ".join(str(by_kind.get(k, 0)) for k in kinds)
-        lines.append(f"| {md_escape(label)} | {cells} | {sum(by_kind.values())} |")
-    lines.append("")
+    lines = ["## Persuasion techniques", "", *md_counts_table("technique", counts)]
     for h in data.technique_examples:
         f = h.finding
         lines += [f"> {md_escape(h.before)}**{md_escape(h.span)}**{md_escape(h.after)}", ">",
