@@ -66,3 +66,25 @@ def test_demo_reports_techniques_with_marked_spans(demo_out: Path) -> None:
                for s in techniques["spans"])
     page = (demo_out / "report.html").read_text()
     assert "<h2>Persuasion techniques</h2>" in page and "<mark" in page
+
+
+def test_demo_alerts_the_ministry_first_adopting_troop_heroism(demo_out: Path) -> None:
+    from sqlalchemy import select
+
+    from narrascope.config import Settings
+    from narrascope.store.db import open_store
+    from narrascope.store.schema import documents
+    from narrascope.track.alerts import collect_alerts
+
+    store = open_store(Settings(db=str(demo_out / "narrascope.db")).db_url)
+    with store.read() as conn:
+        ministry = conn.execute(select(documents.c.id)
+                                .where(documents.c.external_id == "demo-049")).scalar_one()
+        found = collect_alerts(conn, {"first_appearance"})
+    store.close()
+    (alert,) = [a for a in found if a.subject == "nk-troops-heroism"
+                and a.source_kind == "government"]
+    assert (alert.date.isoformat(), alert.document_id) == ("2026-05-12", ministry)
+    assert alert.evidence and "Кур" in alert.evidence
+    payload = json.loads((demo_out / "report.json").read_text())
+    assert alert.to_json()["document_id"] in {a["document_id"] for a in payload["alerts"]}

@@ -28,9 +28,11 @@ Progress = Callable[[int], None]
 class AnalyzeReport:
     documents: int = 0
     annotations: dict[str, int] = field(default_factory=dict)
+    stories: dict[str, int] = field(default_factory=dict)  # what the story tracker did after
 
     def to_json(self) -> dict[str, object]:
-        return {"documents": self.documents, "annotations": self.annotations}
+        return {"documents": self.documents, "annotations": self.annotations,
+                "stories": self.stories}
 
 
 class Analyzer:

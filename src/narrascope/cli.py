@@ -116,6 +116,9 @@ def analyze(obj: dict[str, Any], codebooks: tuple[Path, ...], threshold: float,
     else:
         found = ", ".join(f"{k}: {v}" for k, v in result.annotations.items()) or "no detectors"
         click.echo(f"analysed {result.documents} documents ({found})")
+        if result.stories.get("documents"):
+            click.echo(f"stories: {result.stories['documents']} documents tracked, "
+                       f"{result.stories['new_stories']} new stories")
         if not codebooks:
             click.echo("no --codebook given: sentences embedded, no themes matched", err=True)
 
@@ -175,7 +178,8 @@ def demo(out_dir: Path) -> None:
     found = ", ".join(f"{name} {n}" for name, n in result.analysis.annotations.items())
     click.echo(f"ingested {result.ingest.added} documents "
                f"({result.ingest.near_duplicates} near-duplicates), analysed "
-               f"{result.analysis.documents}; findings: {found}")
+               f"{result.analysis.documents}; findings: {found}; "
+               f"stories: {result.analysis.stories.get('new_stories', 0)}")
     click.echo(f"database: {result.db_path}")
     click.echo(f"report:   {result.report['html']}")
     for name in ("md", "json"):
@@ -216,6 +220,11 @@ def sources_import(obj: dict[str, Any], file: Path) -> None:
 
 main.add_command(eval_group)
 main.add_command(train_group)
+from narrascope.cli_track import alerts, convergence, stories  # noqa: E402  (register on main)
+
+main.add_command(alerts)
+main.add_command(convergence)
+main.add_command(stories)
 
 if __name__ == "__main__":
     main()

@@ -83,15 +83,19 @@ def predict_cmd(task_name: str, input_path: Path, out: Path, mentions: Path | No
 
 @eval_group.command("run")
 @click.option("--task", "task_name", required=True, help=TASK_HELP)
-@click.option("--split", default="dev", show_default=True, help="train or dev.")
+@click.option("--split", default=None,
+              help="train or dev [default: dev; `stream` for stories-allsides].")
 @click.option("--lang", help="Language of a SemEval-2025 T10 task (BG, EN, HI, PT, RU).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def run_cmd(task_name: str, split: str, lang: str | None, as_json: bool) -> None:
+def run_cmd(task_name: str, split: str | None, lang: str | None, as_json: bool) -> None:
     """Predict on a public split with the shipped model and score it officially."""
     from narrascope.eval.run import run
 
-    run_safely(lambda: _echo_metrics(run(_task(task_name), Settings().data_dir, split, lang),
-                                     as_json))
+    def job() -> dict[str, Any]:
+        task = _task(task_name)
+        return run(task, Settings().data_dir, split or task.default_split, lang)
+
+    run_safely(lambda: _echo_metrics(job(), as_json))
 
 
 @eval_group.command("tasks")

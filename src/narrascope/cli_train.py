@@ -138,3 +138,23 @@ def _mean(result: dict[str, Any]) -> Any:
         if key in result:
             return result[key]
     return {k: v for k, v in result.items() if not isinstance(v, dict | list)} or result
+
+
+@train_group.command("stories")
+@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where to write stories.json and stories-df.npz [default: the shipped "
+                   "models/ folder].")
+@user_errors
+def train_stories(out_dir: Path | None) -> None:
+    """Learn the story tracker's join-or-open decision on ECB+ train and NeuS train."""
+    from narrascope.embed import Encoder
+    from narrascope.train.stories import train
+
+    settings = Settings()
+    _needs(settings, "ecbplus", "allsides_stories", T10)
+    target = out_dir or PACKAGE_DIR / "models"
+    target.mkdir(parents=True, exist_ok=True)
+    model = train(settings.data_dir, Encoder().encode, target, say=_say)
+    click.echo(f"threshold {model['threshold']} (best per training stream: "
+               f"{model['train']['best_threshold_per_stream']}); "
+               f"written to {target}")

@@ -110,3 +110,58 @@ class IngestReport:
             "near_duplicates": self.near_duplicates,
             "failed": [{"input": f.input, "error": f.error} for f in self.failed],
         }
+
+
+@dataclass(frozen=True)
+class Story:
+    """A thread of documents about one event or development, with a stable id."""
+
+    id: int
+    label: str
+    label_document_id: int
+    first_seen: date | None
+    last_seen: date | None
+    documents: tuple[int, ...]
+    sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something new an analyst should look at, with the document that shows it.
+
+    `subject_kind` says what `subject` names: a codebook `theme`, a `narrative` (or
+    `subnarrative`), or a `story` (its id as a string). `details` carries what is particular to
+    the alert kind: the earlier appearances a first appearance follows, a surge's count and
+    baseline, a convergence's similarity series.
+    """
+
+    kind: str  # first_appearance | surge | convergence
+    subject_kind: str
+    subject: str
+    subject_label: str
+    date: date
+    source_kind: str | None = None
+    country: str | None = None
+    source: str | None = None
+    document_id: int | None = None
+    url: str | None = None
+    evidence: str | None = None
+    details: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    def to_json(self) -> dict[str, object]:
+        key = "narrative" if self.subject_kind == "subnarrative" else self.subject_kind
+        return {
+            "kind": self.kind,
+            key: self.subject,
+            "subject_kind": self.subject_kind,
+            "label": self.subject_label,
+            "source_kind": self.source_kind,
+            "country": self.country,
+            "date": self.date.isoformat(),
+            "source": self.source,
+            "document_id": self.document_id,
+            "url": self.url,
+            "evidence": self.evidence,
+            "details": self.details,
+        }

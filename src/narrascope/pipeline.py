@@ -19,6 +19,7 @@ from narrascope.ingest import Ingestor, load_sources
 from narrascope.model import IngestReport
 from narrascope.report import collect, write_report
 from narrascope.store import Store, repo
+from narrascope.track.persist import TrackReport, track_pending
 
 
 @dataclass
@@ -86,11 +87,21 @@ def ingest(
 def analyze(
     ctx: Context, codebooks: Sequence[Path] = (), threshold: float = DEFAULT_THRESHOLD
 ) -> AnalyzeReport:
+    """Run the detectors over documents not analysed yet, then put new documents into stories."""
     analyzer = Analyzer(ctx.store, ctx.encoder,
                         standard_detectors(ctx.encoder, codebooks, threshold))
     with ctx.bar(0, "analyze", "doc") as bar:
-        return analyzer.run(progress=lambda n: _tick(bar, n),
-                            on_start=lambda n: _reset(bar, n))
+        result = analyzer.run(progress=lambda n: _tick(bar, n),
+                              on_start=lambda n: _reset(bar, n))
+    result.stories = track_stories(ctx).to_json()
+    return result
+
+
+def track_stories(ctx: Context) -> TrackReport:
+    """Put every stored document that is in no story yet into one (in publication order)."""
+    with ctx.bar(0, "stories", "doc") as bar:
+        return track_pending(ctx.store, ctx.encoder.name, progress=lambda n: _tick(bar, n),
+                             on_start=lambda n: _reset(bar, n))
 
 
 def report(ctx: Context, out_dir: Path, since: date | None = None,

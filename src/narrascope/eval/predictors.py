@@ -81,11 +81,19 @@ def _spread_duplicates(spans: list[ptc.Span],
     return out
 
 
+def predict_stories(task: Task, input_path: Path, out: Path, _m: Path | None) -> Prediction:
+    from narrascope.eval.stories_task import predict_file
+
+    return Prediction(out, predict_file(task.name, input_path, out))
+
+
 def register_builtin() -> None:
     from narrascope.detect.narrative_detector import narratives_available
     from narrascope.detect.role_detector import roles_available
     from narrascope.eval.predictors_t10 import predict_narratives, predict_roles
 
+    PREDICTORS.setdefault("stories-ecbplus", predict_stories)
+    PREDICTORS.setdefault("stories-allsides", predict_stories)
     if narratives_available():
         PREDICTORS.setdefault("t10-st2", predict_narratives)
     if roles_available():

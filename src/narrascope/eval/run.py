@@ -31,6 +31,12 @@ PREDICTORS: dict[str, Predictor] = {}
 
 def gold_file(task: Task, data_dir: Path, split: str, lang: str | None) -> Path:
     """The public gold file of a task's split, in the task's official single-file format."""
+    if task.name.startswith("stories-"):
+        from narrascope.eval.stories_task import split_docs, write_gold
+
+        docs = split_docs(task.name, data_dir, split)
+        folder = Path(tempfile.mkdtemp(prefix="narrascope-gold-"))
+        return write_gold(docs, folder / f"{task.name}-{split}.gold.tsv")
     if split not in SPLITS:
         raise NarrascopeError(f"split {split!r}: use one of {', '.join(SPLITS)} (test gold is "
                               "not public, and the tool never tunes on it)")
@@ -84,8 +90,14 @@ def predict(task: Task, input_path: Path, out: Path, mentions: Path | None) -> P
 
 
 def input_path(task: Task, data_dir: Path, split: str, lang: str | None) -> Path:
-    """The folder of articles a split's predictions are made for."""
+    """The folder (or file) of articles a split's predictions are made for."""
     root = data_dir / task.dataset
+    if task.name.startswith("stories-"):
+        from narrascope.eval.stories_task import split_docs, write_input
+
+        folder = Path(tempfile.mkdtemp(prefix="narrascope-input-"))
+        return write_input(split_docs(task.name, data_dir, split),
+                           folder / f"{task.name}-{split}.jsonl")
     if task.languages:
         number = task.name.rsplit("st", 1)[1]
         base = root / split / (lang or "").upper()

@@ -17,7 +17,7 @@ def _our_score(task: Task, data_dir: Path, lang: str | None) -> str:
         return f"no model yet ({task.model_issue})"
     if not (data_dir / task.dataset).is_dir():
         return "data not staged"
-    metrics = run(task, data_dir, "dev", lang)["metrics"]
+    metrics = run(task, data_dir, task.default_split, lang)["metrics"]
     return ", ".join(f"{m} {metrics[m]:.4f}" for m in task.metrics if m in metrics)
 
 
@@ -30,12 +30,13 @@ def _published(task: Task, lang: str | None) -> str:
 
 def table(data_dir: Path) -> str:
     lines = [
-        "| task | lang | our dev score | published reference | command |",
+        "| task | lang | our score (dev; the stream for stories-allsides) | published reference "
+        "| command |",
         "|---|---|---|---|---|",
     ]
     for task in TASKS.values():
         for lang in task.languages or (None,):
-            command = f"narrascope eval run --task {task.name} --split dev" + (
+            command = f"narrascope eval run --task {task.name} --split {task.default_split}" + (
                 f" --lang {lang}" if lang else "")
             lines.append(f"| {task.name} | {lang or '—'} | {_our_score(task, data_dir, lang)} | "
                          f"{_published(task, lang)} | `{command} --json` |")

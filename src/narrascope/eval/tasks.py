@@ -34,6 +34,7 @@ class Task:
     languages: tuple[str, ...] = ()   # empty: a single-language task
     model_issue: str = ""             # where the model that will predict for it is planned
     published: tuple[Published, ...] = field(default_factory=tuple)
+    default_split: str = "dev"        # what `eval run` and the benchmark table measure
 
 
 def _score_ptc_si(gold: Path, pred: Path, _data: Path) -> dict[str, Any]:
@@ -71,6 +72,13 @@ def _score_t10_st2(gold: Path, pred: Path, data: Path) -> dict[str, Any]:
     return t10.score_st2(t10.read_st2(gold), t10.read_st2(pred), narratives, subnarratives)
 
 
+def _score_stories(gold: Path, pred: Path, _data: Path) -> dict[str, Any]:
+    from narrascope.eval.stories_task import score_file
+
+    return score_file(gold, pred)
+
+
+STORY_METRICS = ("bcubed_precision", "bcubed_recall", "bcubed_f1", "pairwise_f1")
 T10_LANGUAGES = ("BG", "EN", "HI", "PT", "RU")
 
 TASKS: dict[str, Task] = {
@@ -96,6 +104,14 @@ TASKS: dict[str, Task] = {
              _score_t10_st2, T10_LANGUAGES, model_issue="#5",
              published=(Published("f1_fine", 0.43, "COGNAC (LLM prompting, 2nd at deadline)",
                                   "test; F1@coarse 0.55", lang="EN"),)),
+        Task("stories-ecbplus", "ECB+ documents of a split clustered into stories (gold: the "
+             "seminal event, `subtopic`), fed online in a fixed shuffled order", "ecbplus",
+             STORY_METRICS, _score_stories, model_issue="#6"),
+        Task("stories-allsides", "AllSides 2021 stream, online in date order, against the gold "
+             "stories (split `stream`)", "allsides_stories", STORY_METRICS, _score_stories,
+             model_issue="#6", default_split="stream",
+             published=(Published("pairwise_f1", 0.94, "Miranda et al. 2018 (EMNLP)",
+                                  "a different corpus (English news stream)"),)),
     )
 }
 

@@ -6,9 +6,14 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, and_, select
 
+from narrascope.model import Alert
+
+if TYPE_CHECKING:
+    from narrascope.track.listing import StoryView
 from narrascope.store.schema import annotations_table, documents, sources
 
 UNKNOWN_KIND = "other"
@@ -86,6 +91,8 @@ class ReportData:
     subnarratives: list[Finding] = field(default_factory=list)
     roles: list[Finding] = field(default_factory=list)
     reprints: list[Reprint] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    stories: list[StoryView] = field(default_factory=list)
 
     def technique_counts(self) -> dict[str, dict[str, int]]:
         """technique -> source kind -> spans, most frequent technique first."""
@@ -194,6 +201,11 @@ def collect(conn: Connection, since: date | None = None, until: date | None = No
     data.narratives = findings(conn, "narrative", since, until)
     data.subnarratives = findings(conn, "subnarrative", since, until)
     data.roles = findings(conn, "entity_role", since, until)
+    from narrascope.track.alerts import collect_alerts  # the alert detectors read this module
+    from narrascope.track.listing import list_stories
+
+    data.alerts = collect_alerts(conn, since=since, until=until)
+    data.stories = list_stories(conn, since, until, min_size=2, limit=30)
     return data
 
 

@@ -17,7 +17,9 @@ from narrascope.report.narrative_sections import (
     narratives_payload,
     roles_markdown,
 )
+from narrascope.report.story_sections import stories_markdown, stories_payload
 from narrascope.report.text import iso, md_counts_table, md_escape, md_link
+from narrascope.report.whatsnew_sections import alerts_payload, whats_new, whatsnew_markdown
 
 MAX_FINDINGS_PER_THEME = 25
 
@@ -63,6 +65,8 @@ def report_json(data: ReportData) -> dict[str, Any]:
             "last_date": iso(data.last_date), "by_language": data.by_language,
             "by_source_kind": data.by_source_kind,
         },
+        "alerts": alerts_payload(data),
+        "stories": stories_payload(data),
         "documents_per_day": [
             {"date": d.isoformat(), "source_kind": kind, "count": n}
             for kind, days in data.per_day_by_kind.items() for d, n in days.items()
@@ -91,6 +95,7 @@ def report_markdown(data: ReportData, payload: dict[str, Any]) -> str:
         f"{summary['last_date'] or '?'}.", "",
         "| source kind | documents |", "|---|---|",
         *[f"| {md_escape(k)} | {n} |" for k, n in data.by_source_kind.items()], "",
+        *whatsnew_markdown(data),
         "## Themes", "",
     ]
     if not data.themes:
@@ -112,6 +117,7 @@ def report_markdown(data: ReportData, payload: dict[str, Any]) -> str:
                       f"score {f.score:.2f}", ""]
     lines += narrative_markdown(data)
     lines += roles_markdown(data)
+    lines += stories_markdown(data)
     lines += technique_markdown(data)
     if data.reprints:
         lines += ["## Near-duplicate reprints", ""]
@@ -156,6 +162,7 @@ def report_html(data: ReportData, payload: dict[str, Any]) -> str:
     return env.get_template("report.html.j2").render(
         data=data,
         payload=payload,
+        whats_new=whats_new(data),
         volume_chart=stacked_bars(data.per_day_by_kind, title="documents per day by source kind"),
         theme_charts=theme_charts,
         by_theme={k: v[:MAX_FINDINGS_PER_THEME] for k, v in by_theme.items()},

@@ -40,8 +40,19 @@ def migration(version: int, name: str) -> Callable[[MigrationFn], MigrationFn]:
 def _initial(conn: Connection) -> None:
     # Version 1 is the shape in schema.py at the time of writing; later changes to that shape
     # need a migration of their own with explicit DDL, never an edit of this one.
-    tables = [t for name, t in schema.metadata.tables.items() if name != "schema_migrations"]
+    tables = [t for name, t in schema.metadata.tables.items() if name in _V1_TABLES]
     schema.metadata.create_all(conn, tables=tables)
+
+
+_V1_TABLES = ("sources", "documents", "doc_bands", "sentences", "embeddings", "annotations",
+              "analysis_runs")
+
+
+@migration(2, "stories")
+def _stories(conn: Connection) -> None:
+    schema.metadata.create_all(
+        conn, tables=[schema.stories, schema.story_documents, schema.tracker_state]
+    )
 
 
 def current_version(conn: Connection) -> int:

@@ -120,3 +120,39 @@ analysis_runs = Table(
     Column("config_hash", String(64), nullable=False),
     Column("completed_at", String(40), nullable=False),
 )
+
+
+# Stories (migration 2). A story's id is its creation order and never changes; `label` is its
+# most central title or sentence. `story_documents` says which story each tracked document
+# joined; `tracker_state` holds what the online tracker needs to go on where it stopped.
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("label_document_id", Integer, ForeignKey("documents.id", ondelete="SET NULL")),
+    Column("first_seen", Date),
+    Column("last_seen", Date),
+    Column("size", Integer, nullable=False),
+    Column("state", LargeBinary),  # the tracker's centroid of the story, while it is active
+)
+Index("ix_stories_last_seen", stories.c.last_seen)
+
+story_documents = Table(
+    "story_documents",
+    metadata,
+    Column(
+        "document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
+    Column("similarity", Float, nullable=False),
+    Column("seq", Integer, nullable=False),  # order in which the tracker took the document
+)
+Index("ix_story_documents_story", story_documents.c.story_id)
+
+tracker_state = Table(
+    "tracker_state",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+)

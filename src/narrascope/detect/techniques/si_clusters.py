@@ -17,7 +17,8 @@ from typing import Any, Protocol
 import numpy as np
 
 SIZES = (256, 1024)  # clusters per granularity
-MAX_NEW_WORDS = 512
+MAX_NEW_WORDS = 128
+MAX_MET_WORDS = 200_000  # bound on the cache of new words met at prediction
 _ITERATIONS = 25
 _SEED = 20201
 _WORD = re.compile(r"[^\W\d_]\w*")
@@ -73,6 +74,8 @@ class WordClusters:
         table = np.asarray(ids, dtype=np.int64).reshape(len(words), len(self.centroids))
         self._known: dict[str, tuple[int, ...]] = {
             w: tuple(int(v) for v in row) for w, row in zip(words, table, strict=True)}
+        # new words met at prediction, once encoded: names and rare words recur across a stream
+        self._met: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def train(cls, texts: Iterable[str], encoder: _Encodes,
@@ -110,8 +113,15 @@ class WordClusters:
         none = (NO_CLUSTER,) * len(self.centroids)
         out = {w: self._known.get(w, none) for w in distinct}
         new = [w for w in distinct if w not in self._known and is_word(w)][:MAX_NEW_WORDS]
-        if encoder is not None and new and self.centroids:
-            vectors = encode_words(new, encoder)
+        if encoder is None or not new or not self.centroids:
+            return out
+        unseen = [w for w in new if w not in self._met]
+        if unseen:
+            vectors = encode_words(unseen, encoder)
             ids = np.column_stack([np.argmax(vectors @ c.T, axis=1) for c in self.centroids])
-            out.update({w: tuple(int(v) for v in row) for w, row in zip(new, ids, strict=True)})
+            if len(self._met) + len(unseen) > MAX_MET_WORDS:
+                self._met.clear()
+            self._met.update({w: tuple(int(v) for v in row)
+                              for w, row in zip(unseen, ids, strict=True)})
+        out.update({w: self._met[w] for w in new})
         return out

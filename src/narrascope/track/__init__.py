@@ -1,0 +1,1 @@
+"""Tracking over time: stories, first appearances, surges and convergence."""
