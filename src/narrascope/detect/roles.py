@@ -38,6 +38,19 @@ ARTIFACT = "roles"
 _LAYERS = ("main", "fine")
 
 
+def _top_k(sims: np.ndarray, k: int) -> np.ndarray:
+    """Column indices of each row's k largest values, largest first, ties by lower index (the
+    order a stable sort gives), without sorting whole rows."""
+    if k >= sims.shape[1]:
+        return np.argsort(-sims, axis=1, kind="stable")
+    kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
+    out = np.empty((len(sims), k), dtype=np.int64)
+    for i, row in enumerate(sims):
+        idx = np.flatnonzero(row >= kth[i])  # every value tied with the k-th comes along
+        out[i] = idx[np.lexsort((idx, -row[idx]))][:k]
+    return out
+
+
 @dataclass(frozen=True)
 class RoleConfig:
     """Training and decoding choices (the shipped values are chosen on held-out train folds)."""
@@ -129,7 +142,7 @@ class Memory:
         if exclude is not None:
             sims[exclude] = -np.inf
         k = min(k, sims.shape[1])
-        top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        top = _top_k(sims, k)
         best = np.take_along_axis(sims, top, axis=1)
         weights = np.exp((best - best[:, :1]) / temperature)
         weights /= weights.sum(axis=1, keepdims=True)
