@@ -148,6 +148,11 @@ class Alert:
     url: str | None = None
     evidence: str | None = None
     details: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    title: str | None = None  # the title of the document that shows it
+
+    @property
+    def document_name(self) -> str:
+        return self.title or (f"document {self.document_id}" if self.document_id else "")
 
     def to_json(self) -> dict[str, object]:
         key = "narrative" if self.subject_kind == "subnarrative" else self.subject_kind
@@ -161,6 +166,7 @@ class Alert:
             "date": self.date.isoformat(),
             "source": self.source,
             "document_id": self.document_id,
+            "title": self.title,
             "url": self.url,
             "evidence": self.evidence,
             "details": self.details,

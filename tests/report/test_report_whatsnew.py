@@ -37,7 +37,7 @@ def test_whats_new_comes_first_and_escapes_evidence(builder: StoreBuilder, db: s
     assert "first in government (RU), after state-media (KP) on 2026-03-01" in md
     assert "> Films on the heroes &lt;script&gt;alert(1)&lt;/script&gt; are a priority." in md
     assert "<script>" not in md and "(<javascript:" not in md
-    assert "[document 1](<https://kp.example/a?x=1&y=<2%3E>)" in md
+    assert "[Title 1](<https://kp.example/a?x=1&y=<2%3E>)" in md
     page = (tmp_path / "report.html").read_text()
     assert page.index("What is new") < page.index("<h2>Volume</h2>") < page.index("Themes")
     section = page[page.index('<section id="whats-new">'):page.index("<h2>Volume</h2>")]

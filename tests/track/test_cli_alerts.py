@@ -9,7 +9,7 @@ from tests.conftest import cli_json, run_cli
 from tests.track.conftest import StoreBuilder
 
 ALERT_KEYS = {"kind", "subject_kind", "label", "source_kind", "country", "date", "source",
-              "document_id", "url", "evidence", "details"}
+              "document_id", "title", "url", "evidence", "details"}
 
 
 def _fill(builder: StoreBuilder) -> int:

@@ -77,7 +77,7 @@ def whatsnew_markdown(data: ReportData) -> list[str]:
         return [*lines, "No alert in this window.", ""]
     for v in views:
         a = v.alert
-        cite = md_link(f"document {a.document_id}", v.link) if a.document_id else ""
+        cite = md_link(a.document_name, v.link) if a.document_id else ""
         lines += [f"- **{md_escape(v.title)}**, {a.date.isoformat()}: {md_escape(v.headline)}",
                   ""]
         if a.evidence:

@@ -166,7 +166,7 @@ def _alert(series: Series, w: Window, baseline: float, found: list[Finding],
     return Alert(
         kind="convergence", subject_kind=f.kind, subject=f.label, subject_label=f.label_text,
         date=min(w.end, last_day), source_kind=f.source_kind, country=f.country, source=f.source,
-        document_id=f.document_id, url=f.url, evidence=f.evidence,
+        document_id=f.document_id, url=f.url, evidence=f.evidence, title=f.title,
         details={"groups": [a.name, b.name], "window_start": w.start.isoformat(),
                  "window_end": w.end.isoformat(), "similarity": round(w.similarity or 0.0, 4),
                  "baseline": round(baseline, 4),

@@ -40,7 +40,7 @@ def _alert(f: Finding, subject_kind: str, earlier: list[Finding]) -> Alert:
     return Alert(
         kind="first_appearance", subject_kind=subject_kind, subject=f.label,
         subject_label=f.label_text, date=f.published or date.min, source_kind=f.source_kind,
-        country=f.country, source=f.source, document_id=f.document_id, url=f.url,
+        country=f.country, source=f.source, document_id=f.document_id, url=f.url, title=f.title,
         evidence=f.evidence, details={"follows": follows, "first_overall": not follows},
     )
 

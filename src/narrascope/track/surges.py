@@ -83,7 +83,7 @@ def _surge(week: date, docs: dict[int, Finding], lam: float, p: float,
     return Alert(
         kind="surge", subject_kind=subject_kind, subject=f.label, subject_label=f.label_text,
         date=week, source_kind=f.source_kind, country=f.country, source=f.source,
-        document_id=f.document_id, url=f.url, evidence=f.evidence,
+        document_id=f.document_id, url=f.url, evidence=f.evidence, title=f.title,
         details={"count": len(docs), "baseline": round(lam, 3), "p_value": p,
                  "week_start": week.isoformat(),
                  "week_end": (week + timedelta(days=6)).isoformat(),
