@@ -142,10 +142,12 @@ def _label(doc: _Doc) -> str:
 class _Writer:
     """Collects one chunk's changes and writes them in the caller's transaction."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, known: set[int], first_new_id: int) -> None:
         self.conn = conn
         self.seq = (conn.execute(select(func.max(story_documents.c.seq))).scalar() or 0) + 1
-        self.known = set(conn.execute(select(stories.c.id)).scalars())
+        # stored stories: every id below `first_new_id`, and those this run inserted
+        self.known = known
+        self.first_new_id = first_new_id
         self.rows: dict[int, dict[str, object]] = {}
         self.members: list[dict[str, object]] = []
         self.where: dict[int, int] = {}  # document -> story, this run
@@ -164,7 +166,7 @@ class _Writer:
         self.seq += 1
         self.where[doc.id] = story_id
         row = self.rows.get(story_id)
-        if row is None and not new and story_id in self.known:
+        if row is None and not new and self._stored(story_id):
             r = self.conn.execute(select(stories).where(stories.c.id == story_id)).one()
             row = dict(r._mapping)
         if row is None:
@@ -192,11 +194,14 @@ class _Writer:
             story.label_score = score
             row["label"], row["label_document_id"] = _label(doc), doc.id
 
+    def _stored(self, story_id: int) -> bool:
+        return story_id < self.first_new_id or story_id in self.known
+
     def flush(self, tracker: StoryTracker) -> None:
         for sid, row in self.rows.items():
             state = tracker.active.get(sid)
             row["state"] = dump_state(state) if state is not None else None
-            if sid in self.known:
+            if self._stored(sid):
                 self.conn.execute(update(stories).where(stories.c.id == sid).values(**row))
             else:
                 self.conn.execute(insert(stories).values(**row))
@@ -220,10 +225,12 @@ def track_pending(store: Store, encoder: str, progress: Progress | None = None,
     if on_start:
         on_start(len(todo))
     report = TrackReport()
+    inserted: set[int] = set()
+    first_new_id = tracker.next_id
     for i in range(0, len(todo), CHUNK):
         chunk = todo[i:i + CHUNK]
         with store.transaction() as conn:
-            writer = _Writer(conn)
+            writer = _Writer(conn, inserted, first_new_id)
             for doc in _load_docs(conn, chunk, encoder):
                 _track_one(doc, tracker, writer, report)
             writer.flush(tracker)
