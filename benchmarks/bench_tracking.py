@@ -9,6 +9,11 @@ direction stand in for the sentence encoder (whose cost is per document and meas
 bench`). The tracker, index, time window and active-set bound are the real ones.
 
     .venv/bin/python benchmarks/bench_tracking.py [--documents 100000] [--json]
+    .venv/bin/python benchmarks/bench_tracking.py --store --documents 20000
+
+With `--store` the documents go through a real SQLite store, 1,000 at a time, each batch followed
+by `track_pending` (what `analyze` runs): the cost of the incremental, persisted path as the
+archive grows (without lead vectors, which the store would hold after `analyze`).
 """
 
 from __future__ import annotations
@@ -74,11 +79,55 @@ def stream(n: int, seed: int = 7):  # type: ignore[no-untyped-def]
                        vec / np.linalg.norm(vec))
 
 
+def through_store(n: int) -> dict[str, object]:
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    from narrascope.config import Settings
+    from narrascope.model import Document
+    from narrascope.store import open_store, repo
+    from narrascope.track.persist import track_pending
+
+    folder = Path(tempfile.mkdtemp(prefix="narrascope-bench-"))
+    store = open_store(Settings(db=str(folder / "bench.db")).db_url)
+    batch: list[DocInput] = []
+    per_thousand: list[float] = []
+    for doc in stream(n):
+        batch.append(doc)
+        if len(batch) < 1000:
+            continue
+        with store.transaction() as conn:
+            for d in batch:
+                repo.insert_document(
+                    conn, Document(d.text, origin="bench", title=d.title, published=d.day),
+                    language="en", text_hash=hashlib.sha256(d.key.encode()).hexdigest(),
+                    source_id=None, minhash=None, near_duplicate_of=None,
+                    near_duplicate_similarity=None)
+        batch = []
+        t = time.process_time()
+        track_pending(store, "none")
+        per_thousand.append(time.process_time() - t)
+    store.close()
+    first, last = np.mean(per_thousand[:3]), np.mean(per_thousand[-3:])
+    return {"documents": n, "mode": "store", "cpu_seconds_per_1000_first_3000": round(first, 3),
+            "cpu_seconds_per_1000_last_3000": round(last, 3),
+            "ratio_last_to_first": round(float(last / first), 3),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--store", action="store_true",
+                        help="go through a SQLite store, 1,000 documents a batch")
     args = parser.parse_args()
+    if args.store:
+        found = through_store(args.documents)
+        print(json.dumps(found, indent=2) if args.json else
+              "\n".join(f"{k}: {v}" for k, v in found.items()))
+        return
     tracker = StoryTracker()
     per_thousand: list[float] = []
     clock = time.perf_counter()

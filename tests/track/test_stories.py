@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from narrascope.config import Settings
 from narrascope.model import Document
 from narrascope.store import Store, open_store, repo
-from narrascope.store.schema import stories, story_documents
+from narrascope.store.schema import stories, story_documents, tracker_state
 from narrascope.track import persist
 from narrascope.track.listing import list_stories
 from narrascope.track.profile import DocInput
@@ -158,3 +158,27 @@ def test_a_crash_mid_run_leaves_whole_chunks_and_resumes(tmp_path: Path,
     _ingest(clean, docs)
     persist.track_pending(clean, "none")
     assert _memberships(store) == _memberships(clean)
+
+
+def test_watermark_keeps_back_at_a_document_left_outside(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    docs = _stream(9)
+    ids = _ingest(store, docs[:6])
+    persist.track_pending(store, "none")
+    with store.read() as conn:
+        first_mark = persist._watermark(conn)
+    assert first_mark == max(ids.values())
+    ids = _ingest(store, docs[6:])
+    persist.track_pending(store, "none")
+    # as if document `late` had been stored while that second run went on, unseen by it
+    late = sorted(ids.values())[1]
+    with store.transaction() as conn:
+        conn.execute(story_documents.delete().where(story_documents.c.document_id == late))
+        conn.execute(tracker_state.delete())
+        conn.execute(tracker_state.insert().values(key=persist.WATERMARK_KEY,
+                                                   value=str(first_mark).encode()))
+        persist._advance_watermark(conn)
+        assert persist._watermark(conn) == late - 1
+        assert persist.pending(conn) == [late]
+    assert persist.track_pending(store, "none").documents == 1
+    assert late in _memberships(store)

@@ -149,6 +149,7 @@ story_documents = Table(
     Column("seq", Integer, nullable=False),  # order in which the tracker took the document
 )
 Index("ix_story_documents_story", story_documents.c.story_id)
+Index("ix_story_documents_seq", story_documents.c.seq)
 
 tracker_state = Table(
     "tracker_state",

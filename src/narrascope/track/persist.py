@@ -26,6 +26,7 @@ from narrascope.track.vectors import LEAD_SENTENCES, lead_vector
 
 CHUNK = 500
 DF_KEY = "document_frequencies"
+WATERMARK_KEY = "tracked_through"  # every document with an id up to this one is in a story
 LABEL_CHARS = 300
 Progress = Callable[[int], None]
 
@@ -93,10 +94,35 @@ def _save_df(conn: Connection, df: DocumentFrequencies) -> None:
     conn.execute(insert(tracker_state).values(key=DF_KEY, value=buf.getvalue()))
 
 
+def _watermark(conn: Connection) -> int:
+    blob = conn.execute(select(tracker_state.c.value)
+                        .where(tracker_state.c.key == WATERMARK_KEY)).scalar_one_or_none()
+    return int(blob.decode("ascii")) if blob is not None else 0
+
+
+def _advance_watermark(conn: Connection) -> None:
+    """Move the watermark up to just below the lowest document still outside every story (one
+    stored while this run went on keeps it back), or to the newest document."""
+    old = _watermark(conn)
+    untracked = conn.execute(
+        select(func.min(documents.c.id)).where(documents.c.id > old).where(
+            documents.c.id.not_in(select(story_documents.c.document_id)
+                                  .where(story_documents.c.document_id > old)))).scalar()
+    newest = conn.execute(select(func.max(documents.c.id))).scalar() or old
+    document_id = int(untracked) - 1 if untracked is not None else int(newest)
+    conn.execute(delete(tracker_state).where(tracker_state.c.key == WATERMARK_KEY))
+    conn.execute(insert(tracker_state).values(key=WATERMARK_KEY,
+                                              value=str(document_id).encode("ascii")))
+
+
 def pending(conn: Connection) -> list[int]:
-    """Documents not in a story yet, in the order the tracker takes them."""
+    """Documents not in a story yet, in the order the tracker takes them. Only ids above the
+    watermark are looked at, so the query does not grow with the archive."""
+    mark = _watermark(conn)
     query = (select(documents.c.id, documents.c.published)
-             .where(documents.c.id.not_in(select(story_documents.c.document_id))))
+             .where(documents.c.id > mark)
+             .where(documents.c.id.not_in(select(story_documents.c.document_id)
+                                          .where(story_documents.c.document_id > mark))))
     rows = list(conn.execute(query).all())
     rows.sort(key=lambda r: (r.published is None, r.published or date.min, r.id))
     return [int(r.id) for r in rows]
@@ -234,6 +260,8 @@ def track_pending(store: Store, encoder: str, progress: Progress | None = None,
             for doc in _load_docs(conn, chunk, encoder):
                 _track_one(doc, tracker, writer, report)
             writer.flush(tracker)
+            if i + CHUNK >= len(todo):
+                _advance_watermark(conn)
         report.documents += len(chunk)
         if progress:
             progress(len(chunk))
