@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -40,3 +41,25 @@ class Detector(Protocol):
 def artifacts_present(model_dir: Path, names: tuple[str, ...]) -> bool:
     """Whether every artifact a detector needs is in `model_dir` (it runs only then)."""
     return all((model_dir / name).is_file() for name in names)
+
+
+class PerDocumentDetector:
+    """What the model-backed detectors share: their settings hash is their own version and their
+    models' versions, and they predict one document at a time."""
+
+    name: str
+    version = "1"
+
+    def model_versions(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    @property
+    def config_hash(self) -> str:
+        key = "|".join((self.version, *self.model_versions()))
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def predict(self, batch: list[AnalysisInput]) -> list[list[Annotation]]:
+        return [self._predict_one(item) for item in batch]
+
+    def _predict_one(self, item: AnalysisInput) -> list[Annotation]:
+        raise NotImplementedError

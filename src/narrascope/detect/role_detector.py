@@ -3,12 +3,11 @@ each cast as protagonist, antagonist or innocent with its fine roles (SemEval-20
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from narrascope.config import PACKAGE_DIR
-from narrascope.detect.base import AnalysisInput, artifacts_present
+from narrascope.detect.base import AnalysisInput, PerDocumentDetector, artifacts_present
 from narrascope.detect.registry import register
 from narrascope.embed import Encoder
 from narrascope.model import Annotation
@@ -21,9 +20,8 @@ def roles_available(model_dir: Path = PACKAGE_DIR / "models") -> bool:
     return artifacts_present(model_dir, MODEL_FILES)
 
 
-class RoleDetector:
+class RoleDetector(PerDocumentDetector):
     name = NAME
-    version = "1"
 
     def __init__(self, encoder: Encoder, model_dir: Path = PACKAGE_DIR / "models") -> None:
         from narrascope.detect.roles import RoleModel
@@ -31,13 +29,8 @@ class RoleDetector:
         self.encoder = encoder
         self.model: Any = RoleModel.load(model_dir)
 
-    @property
-    def config_hash(self) -> str:
-        key = f"{self.version}|{getattr(self.model, 'version', '?')}"
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
-
-    def predict(self, batch: list[AnalysisInput]) -> list[list[Annotation]]:
-        return [self._predict_one(item) for item in batch]
+    def model_versions(self) -> tuple[str, ...]:
+        return (str(getattr(self.model, "version", "?")),)
 
     def _predict_one(self, item: AnalysisInput) -> list[Annotation]:
         text, language = item.document.text, item.document.language

@@ -3,12 +3,11 @@ names each one with one of the 14 PTC techniques (SemEval-2020 Task 11)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from narrascope.config import PACKAGE_DIR
-from narrascope.detect.base import AnalysisInput
+from narrascope.detect.base import AnalysisInput, PerDocumentDetector
 from narrascope.detect.registry import register
 from narrascope.embed import Encoder
 from narrascope.model import Annotation
@@ -22,9 +21,8 @@ def techniques_available(model_dir: Path = PACKAGE_DIR / "models") -> bool:
     return any(model_dir.glob("techniques-si.*")) and any(model_dir.glob("techniques-tc.*"))
 
 
-class TechniqueDetector:
+class TechniqueDetector(PerDocumentDetector):
     name = NAME
-    version = "1"
 
     def __init__(self, encoder: Encoder, model_dir: Path = PACKAGE_DIR / "models") -> None:
         from narrascope.detect.techniques.si import SpanTagger
@@ -34,13 +32,8 @@ class TechniqueDetector:
         self.tagger: Any = SpanTagger.load(model_dir)
         self.classifier: Any = TechniqueClassifier.load(model_dir)
 
-    @property
-    def config_hash(self) -> str:
-        key = f"{self.version}|{self.tagger.version}|{self.classifier.version}"
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
-
-    def predict(self, batch: list[AnalysisInput]) -> list[list[Annotation]]:
-        return [self._predict_one(item) for item in batch]
+    def model_versions(self) -> tuple[str, ...]:
+        return (str(self.tagger.version), str(self.classifier.version))
 
     def _predict_one(self, item: AnalysisInput) -> list[Annotation]:
         text = item.document.text
