@@ -9,7 +9,7 @@ from narrascope.detect.technique_spans import techniques_available
 from narrascope.embed import Encoder
 from narrascope.errors import NarrascopeError
 from narrascope.eval import ptc
-from narrascope.eval.run import PREDICTORS, Prediction
+from narrascope.eval.run import PREDICTORS, Prediction, read_folder
 from narrascope.eval.tasks import Task
 from narrascope.nlp.segment import split_sentences
 
@@ -17,12 +17,7 @@ _LANGUAGE = {"ptc-si": "en", "ptc-tc": "en", "ru-si": "ru"}
 
 
 def _articles(folder: Path, task: Task) -> dict[str, str]:
-    if not folder.is_dir():
-        raise NarrascopeError(f"{folder}: not a folder of article<ID>.txt files")
-    found = ptc.read_articles(folder)
-    if not found:
-        raise NarrascopeError(f"{folder}: no article<ID>.txt files in it")
-    return found
+    return read_folder(folder, ptc.read_articles, "article<ID>.txt files")
 
 
 def predict_spans(task: Task, folder: Path, out: Path, _template: Path | None) -> Prediction:

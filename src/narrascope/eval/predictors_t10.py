@@ -8,19 +8,14 @@ from pathlib import Path
 from narrascope.embed import Encoder
 from narrascope.errors import NarrascopeError
 from narrascope.eval import t10
-from narrascope.eval.run import Prediction
+from narrascope.eval.run import Prediction, read_folder
 from narrascope.eval.tasks import Task
 from narrascope.ingest.langid import LanguageIdentifier
 from narrascope.nlp.segment import split_sentences
 
 
 def _documents(folder: Path) -> dict[str, str]:
-    if not folder.is_dir():
-        raise NarrascopeError(f"{folder}: not a folder of documents (*.txt)")
-    found = t10.read_documents(folder)
-    if not found:
-        raise NarrascopeError(f"{folder}: no .txt documents in it")
-    return found
+    return read_folder(folder, t10.read_documents, ".txt documents")
 
 
 def _language(article_id: str, text: str, langid: LanguageIdentifier) -> str:

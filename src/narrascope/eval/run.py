@@ -60,6 +60,17 @@ def gold_file(task: Task, data_dir: Path, split: str, lang: str | None) -> Path:
     return path
 
 
+def read_folder(folder: Path, read: Callable[[Path], dict[str, str]], what: str
+                ) -> dict[str, str]:
+    """The documents of an input folder, with a clear error when it is missing or empty."""
+    if not folder.is_dir():
+        raise NarrascopeError(f"{folder}: not a folder of {what}")
+    found = read(folder)
+    if not found:
+        raise NarrascopeError(f"{folder}: no {what} in it")
+    return found
+
+
 def score(task: Task, gold: Path, pred: Path, data_dir: Path) -> dict[str, Any]:
     for path, role in ((gold, "gold"), (pred, "prediction")):
         if not path.is_file():
