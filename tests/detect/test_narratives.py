@@ -136,8 +136,10 @@ def test_training_writes_artifacts_metrics_and_floors(
     assert all(0.0 <= dev[k][m] <= 1.0 for k in dev for m in ("f1_coarse", "f1_fine"))
     assert saved["unseen_language"]["language"] == "RU"
     with np.load(model_dir / f"{NAME}.npz", allow_pickle=False) as arrays:
-        assert arrays["vec"].shape == (512, 4)  # 2 narratives + 2 sub-narratives
-        assert arrays["lex"].shape == (len(arrays["vocabulary"]), 4)
+        # 2 narratives, 2 sub-narratives, and "<narrative>: Other" of each narrative
+        assert arrays["vec"].shape == (512, 6)
+        assert arrays["lex"].shape == (len(arrays["vocabulary"]), 6)
+    assert saved["other_columns"] is True
 
 
 def test_training_is_reproducible(tiny_model: tuple[Path, dict[str, object]],
@@ -177,7 +179,8 @@ def test_invariants_hold_for_every_dev_like_document(
 
 def test_other_when_nothing_fires(tiny_model: tuple[Path, dict[str, object]]) -> None:
     model = NarrativeModel.load(tiny_model[0])
-    model.decoding = replace(model.decoding, narrative=1.01, fallback=1.0, implied_by_sub=1.0)
+    model.decoding = replace(model.decoding, mode="thresholds", narrative=1.01, fallback=1.0,
+                             implied_by_sub=1.0)
     text = _document(1, TOPICS["war"])
     prediction = _predict(model, text)
     assert [s.label for s in prediction.narratives] == [OTHER]
@@ -187,7 +190,7 @@ def test_other_when_nothing_fires(tiny_model: tuple[Path, dict[str, object]]) ->
 
 def test_evidence_is_cut_to_80_words(tiny_model: tuple[Path, dict[str, object]]) -> None:
     model = NarrativeModel.load(tiny_model[0])
-    model.decoding = replace(model.decoding, narrative=0.0, one_domain=False)
+    model.decoding = replace(model.decoding, mode="thresholds", narrative=0.0, one_domain=False)
     long_sentence = " ".join(["mighty Russian army"] * 50) + "."
     prediction = _predict(model, long_sentence)
     _check_invariants(prediction, long_sentence)
@@ -252,3 +255,53 @@ def test_shipped_model_on_real_dev_documents() -> None:
         sentences = split_sentences(text, "en")
         vectors = encoder.encode([s.slice(text) for s in sentences])
         _check_invariants(model.predict(text, "en", sentences, vectors, encoder), text)
+
+
+def test_expected_f1_decoding_adapts_the_label_count_to_the_document() -> None:
+    taxonomy = Taxonomy.from_labels([CLIMATE, WAR, OTHER],
+                                    [CLIMATE_SUB, f"{CLIMATE}: Other", WAR_SUB, OTHER],
+                                    other_columns=True)
+    assert taxonomy.labels == (CLIMATE, WAR, CLIMATE_SUB, WAR_SUB, f"{CLIMATE}: Other",
+                               f"{WAR}: Other")
+    params = Decoding(mode="expected_f1")
+
+    def found(*probs: float) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        d = decode(np.array(probs), taxonomy, params)
+        return d.narratives, d.subnarratives, d.narrative_others
+
+    # columns: CLIMATE, WAR, CLIMATE_SUB, WAR_SUB, CLIMATE: Other, WAR: Other
+    assert found(0.02, 0.95, 0.01, 0.9, 0.01, 0.05) == ((1,), (1,), ())  # one clear label
+    assert found(0.02, 0.03, 0.01, 0.02, 0.01, 0.01) == ((), (), ())  # nothing: "Other"
+    assert found(0.6, 0.6, 0.55, 0.55, 0.05, 0.05) == ((0, 1), (0, 1), ())  # unsure: both
+    # the gold data has "<narrative>: Other" next to a listed sub-narrative of it
+    assert found(0.02, 0.95, 0.01, 0.8, 0.01, 0.8) == ((1,), (1,), (1,))
+    # a sub-narrative is never more probable than its narrative
+    assert found(0.03, 0.03, 0.01, 0.99, 0.01, 0.01) == ((), (), ())
+    # a model without those columns estimates "<narrative>: Other" from the sub-narratives
+    plain = Taxonomy.from_labels([CLIMATE, WAR, OTHER], [CLIMATE_SUB, WAR_SUB, OTHER])
+    d = decode(np.array([0.02, 0.95, 0.01, 0.05]), plain, params)
+    assert (d.narratives, d.subnarratives, d.narrative_others) == ((1,), (), (1,))
+    with pytest.raises(ValueError, match="expected_f1"):
+        Decoding(mode="best")
+
+
+def test_languages_the_model_never_saw_are_decoded_with_thresholds(
+        tiny_model: tuple[Path, dict[str, object]]) -> None:
+    model = NarrativeModel.load(tiny_model[0])
+    assert model.seen("en") and model.seen("RU") and model.seen("ru-RU")  # trained on EN, RU
+    assert not model.seen("ko") and not model.seen("pt-BR")
+    taxonomy = Taxonomy.from_labels([CLIMATE, WAR, OTHER], [CLIMATE_SUB, WAR_SUB, OTHER],
+                                    other_columns=True)
+    params = Decoding(narrative=0.25, subnarrative=0.2, one_domain=False, mode="expected_f1")
+    # an unsure document in an unseen language: expected F1 would answer "Other", the
+    # thresholds keep the narrative that reaches 0.25
+    probs = np.array([0.05, 0.3, 0.01, 0.25, 0.01, 0.05])
+    assert decode(probs, taxonomy, params).narratives == ()
+    unseen = decode(probs, taxonomy, params, seen_language=False)
+    assert (unseen.narratives, unseen.subnarratives) == ((1,), (1,))
+    # the fallback (best narrative when none reaches the threshold) needs a readable document
+    eager = Decoding(narrative=0.5, fallback=0.1, subnarrative=0.2, one_domain=False,
+                     mode="expected_f1")
+    assert decode(probs, taxonomy, eager, False, coverage=0.3).narratives == (1,)
+    assert decode(probs, taxonomy, eager, False, coverage=0.0).narratives == ()
+    assert model.lexicon.coverage(["zzzz", "qqqq"]) == 0.0

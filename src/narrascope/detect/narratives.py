@@ -4,12 +4,10 @@ with a score and the sentences that carry it.
 One linear layer scores every narrative and sub-narrative at once from two blocks (see
 :mod:`narratives_features`): the mean sentence vector of the document and its TF-IDF words. Each
 label's score is then calibrated (Platt, fitted out-of-fold on train) and decoded with the
-hierarchy: first the domain (the one of the most probable narrative; a document is about the war
-in Ukraine or about climate change, almost never both), then the narratives of that domain above
-a threshold (the best one alone when none passes but it reaches a lower one; "Other" when
-nothing does), then under each of them its sub-narratives above a threshold, or its best one
-above a lower threshold, or else "<narrative>: Other". A sub-narrative confident enough implies
-its narrative. Thresholds were tuned on held-out train folds.
+hierarchy (:mod:`narrative_decoding`): either by thresholds (narratives above one, their
+sub-narratives above another, "<narrative>: Other" when none, "Other" when no narrative), or by
+choosing the label set with the highest expected F1 under the official per-document metric. The
+trainer picks the decoder and its settings on held-out train folds.
 
 Evidence: the same weights applied to each sentence rank the sentences; a label's evidence is
 its best sentences, at most 3 and 80 words in total, in text order.
@@ -28,22 +26,28 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-import numpy.typing as npt
 
 from narrascope.config import PACKAGE_DIR
+from narrascope.detect.narrative_decoding import Decoded, Decoding, decode
 from narrascope.detect.narratives_features import FloatArray, Lexicon, mean_vector, words
 from narrascope.errors import NarrascopeError
 from narrascope.model import Sentence
 
 NAME = "narratives"
-VERSION = "1"
+VERSION = "2"
 ARTIFACT = "narratives"
 OTHER = "Other"
 DIMENSIONS = 512
 EVIDENCE_WORDS = 80
 EVIDENCE_SENTENCES = 3
 
-__all__ = ["Decoding", "LabelScore", "NarrativeModel", "NarrativePrediction", "decode"]
+__all__ = ["Decoded", "Decoding", "LabelScore", "NarrativeModel", "NarrativePrediction", "Taxonomy",
+           "decode"]
+
+
+def narrative_other(narrative: str) -> str:
+    """The label of a narrative carried without any of its listed sub-narratives."""
+    return f"{narrative}: {OTHER}"
 
 
 class _Encodes(Protocol):
@@ -67,28 +71,20 @@ class NarrativePrediction:
 
 
 @dataclass(frozen=True)
-class Decoding:
-    """How calibrated probabilities become labels (tuned on held-out train folds)."""
-
-    narrative: float = 0.3  # a narrative is predicted at or above this
-    fallback: float = 1.0  # ... or, when none is, the best one if it reaches this (1: never)
-    subnarrative: float = 0.3  # a sub-narrative of a predicted narrative, at or above this
-    sub_fallback: float = 1.0  # ... or, when none is, its best one if it reaches this (1: never)
-    implied_by_sub: float = 1.0  # a sub-narrative this probable implies its narrative (1: never)
-    one_domain: bool = True  # keep only the narratives of the most probable one's domain
-
-
-@dataclass(frozen=True)
 class Taxonomy:
-    """The labels the model scores: narratives, then sub-narratives with their parents."""
+    """The labels the model scores: narratives, then sub-narratives with their parents, then
+    (when `other_columns`) one "<narrative>: Other" per narrative, in narrative order."""
 
     narratives: tuple[str, ...]
     subnarratives: tuple[str, ...]
     parent: tuple[int, ...] = field(default=())  # per sub-narrative, its narrative's index
+    other_columns: bool = False
 
     @classmethod
-    def from_labels(cls, narratives: Sequence[str], subnarratives: Sequence[str]) -> Taxonomy:
-        """From the official lists, without "Other" and the "<narrative>: Other" entries."""
+    def from_labels(cls, narratives: Sequence[str], subnarratives: Sequence[str],
+                    other_columns: bool = False) -> Taxonomy:
+        """From the official lists: "Other" is what no narrative means, and the "<narrative>:
+        Other" entries are scored as one column per narrative when `other_columns`."""
         narrs = tuple(n for n in narratives if n != OTHER)
         subs = tuple(s for s in subnarratives if s != OTHER and not s.endswith(": " + OTHER))
         parent = []
@@ -98,54 +94,20 @@ class Taxonomy:
                 raise NarrascopeError(f"sub-narrative {sub!r} does not name exactly one narrative "
                                       "of the list as its prefix; check the class lists")
             parent.append(found[0])
-        return cls(narrs, subs, tuple(parent))
+        return cls(narrs, subs, tuple(parent), other_columns)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The label of each model column."""
+        others = tuple(narrative_other(n) for n in self.narratives) if self.other_columns else ()
+        return self.narratives + self.subnarratives + others
 
     @property
     def size(self) -> int:
-        return len(self.narratives) + len(self.subnarratives)
+        return len(self.labels)
 
     def domain(self, narrative: int) -> str:
         return self.narratives[narrative].split(":", 1)[0]
-
-
-@dataclass(frozen=True)
-class Decoded:
-    """Label indices chosen for one document (into Taxonomy.narratives / .subnarratives); a
-    chosen narrative without chosen sub-narratives gets "<narrative>: Other"."""
-
-    narratives: tuple[int, ...]
-    subnarratives: tuple[int, ...]
-
-
-def decode(probs: npt.NDArray[np.floating[Any]], taxonomy: Taxonomy,
-           params: Decoding) -> Decoded:
-    """The labels of one document from its probabilities (narratives first, then subs)."""
-    k = len(taxonomy.narratives)
-    narr, subs = np.array(probs[:k], dtype=np.float64), np.asarray(probs[k:])
-    parent = np.asarray(taxonomy.parent, dtype=np.int64)
-    if params.implied_by_sub < 1.0 and len(subs):
-        confident = subs >= params.implied_by_sub
-        np.maximum.at(narr, parent[confident], subs[confident])
-    allowed = np.ones(k, dtype=bool)
-    if params.one_domain and k:
-        domain = taxonomy.domain(int(np.argmax(narr)))
-        allowed = np.array([taxonomy.domain(i) == domain for i in range(k)])
-    chosen = [i for i in range(k) if allowed[i] and narr[i] >= params.narrative]
-    if not chosen and k:
-        best = int(np.argmax(np.where(allowed, narr, -1.0)))
-        if params.fallback < 1.0 and narr[best] >= params.fallback:
-            chosen = [best]
-    picked: list[int] = []
-    for i in chosen:
-        children = np.flatnonzero(parent == i)
-        if not len(children):
-            continue
-        above = [int(j) for j in children if subs[j] >= params.subnarrative]
-        best_child = int(children[np.argmax(subs[children])])
-        if not above and params.sub_fallback < 1.0 and subs[best_child] >= params.sub_fallback:
-            above = [best_child]
-        picked += above
-    return Decoded(tuple(chosen), tuple(picked))
 
 
 @dataclass(frozen=True)
@@ -180,12 +142,20 @@ class NarrativeModel:
     name = NAME
 
     def __init__(self, weights: Weights, lexicon: Lexicon, taxonomy: Taxonomy,
-                 decoding: Decoding, version: str = VERSION) -> None:
+                 decoding: Decoding, version: str = VERSION,
+                 languages: Sequence[str] | None = None) -> None:
         self.weights = weights
         self.lexicon = lexicon
         self.taxonomy = taxonomy
         self.decoding = decoding
         self.version = version
+        # the languages it was trained on (None: treat every language as seen)
+        self.languages = None if languages is None else frozenset(x.lower() for x in languages)
+
+    def seen(self, language: str) -> bool:
+        """Whether the model was trained on `language` (an ISO 639-1 code, e.g. "ru")."""
+        code = (language or "").lower().split("-")[0].split("_")[0]
+        return self.languages is None or code in self.languages
 
     @classmethod
     def load(cls, model_dir: Path = PACKAGE_DIR / "models") -> NarrativeModel:
@@ -208,8 +178,11 @@ class NarrativeModel:
         lexicon = Lexicon({w: i for i, w in enumerate(vocabulary)},
                           np.asarray(arrays["idf"], dtype=np.float32))
         taxonomy = Taxonomy(tuple(meta["narratives"]), tuple(meta["subnarratives"]),
-                            tuple(int(p) for p in meta["parent"]))
-        return cls(weights, lexicon, taxonomy, Decoding(**meta["decoding"]), str(meta["version"]))
+                            tuple(int(p) for p in meta["parent"]),
+                            bool(meta.get("other_columns", False)))
+        trained_on = meta.get("trained_on", {}).get("languages")
+        return cls(weights, lexicon, taxonomy, Decoding(**meta["decoding"]), str(meta["version"]),
+                   [str(x) for x in trained_on] if isinstance(trained_on, list) else None)
 
     def probabilities(self, texts: Sequence[str], doc_vectors: FloatArray) -> FloatArray:
         """Calibrated probabilities, (documents, narratives + sub-narratives)."""
@@ -220,8 +193,9 @@ class NarrativeModel:
                 vectors: np.ndarray, encoder: _Encodes | None = None) -> NarrativePrediction:
         """The narratives and sub-narratives of one document. `vectors` are its sentence vectors
         (one per sentence, from the pipeline's encoder). The model is the same for every
-        language (`language` and `encoder` are accepted for the detector interface; nothing is
-        re-encoded)."""
+        language; `language` only chooses the decoding (languages the model was not trained on
+        are decoded with thresholds, see :func:`decode`). `encoder` is accepted for the detector
+        interface; nothing is re-encoded."""
         return self.predict_many([(text, language, sentences, vectors)], encoder)[0]
 
     def predict_many(self, documents: Sequence[tuple[str, str, Sequence[Sentence], np.ndarray]],
@@ -234,14 +208,21 @@ class NarrativeModel:
         if not documents:
             return []
         doc_vectors = np.stack([mean_vector(v, DIMENSIONS) for _, _, _, v in documents])
-        probs = self.probabilities([d[0] for d in documents], doc_vectors)
-        return [self._labels(text, sentences, np.asarray(vectors, dtype=np.float32), p)
-                for (text, _, sentences, vectors), p in zip(documents, probs, strict=True)]
+        tokens = [words(d[0]) for d in documents]
+        rows = [self.lexicon.row(t) for t in tokens]
+        probs = self.weights.probabilities(self.weights.logits(doc_vectors, rows))
+        out = []
+        for (text, language, sentences, vectors), p, t in zip(documents, probs, tokens,
+                                                               strict=True):
+            found = decode(p, self.taxonomy, self.decoding, self.seen(language),
+                           self.lexicon.coverage(t))
+            out.append(self._labels(text, sentences, np.asarray(vectors, dtype=np.float32), p,
+                                    found))
+        return out
 
     def _labels(self, text: str, sentences: Sequence[Sentence], vectors: FloatArray,
-                probs: FloatArray) -> NarrativePrediction:
+                probs: FloatArray, found: Decoded) -> NarrativePrediction:
         tax = self.taxonomy
-        found = decode(probs, tax, self.decoding)
         k = len(tax.narratives)
         if not found.narratives:
             score = round(1.0 - float(probs[:k].max(initial=0.0)), 4)
@@ -254,9 +235,11 @@ class NarrativeModel:
                       for i in found.narratives]
         subs = [LabelScore(tax.subnarratives[j], round(float(probs[k + j]), 4), evidence[k + j])
                 for j in found.subnarratives]
-        covered = {tax.parent[j] for j in found.subnarratives}
-        subs += [LabelScore(f"{tax.narratives[i]}: {OTHER}", round(float(probs[i]), 4),
-                            evidence[i]) for i in found.narratives if i not in covered]
+        first_other = k + len(tax.subnarratives)
+        subs += [LabelScore(narrative_other(tax.narratives[i]),
+                            round(float(probs[first_other + i] if tax.other_columns
+                                        else probs[i]), 4), evidence[i])
+                 for i in found.narrative_others]
         return NarrativePrediction(sorted(narratives, key=lambda s: -s.score),
                                    sorted(subs, key=lambda s: -s.score))
 

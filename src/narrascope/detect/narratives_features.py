@@ -68,6 +68,10 @@ class Lexicon:
     def size(self) -> int:
         return len(self.idf)
 
+    def coverage(self, tokens: Sequence[str]) -> float:
+        """The share of the tokens that are in the vocabulary (0 for no tokens)."""
+        return sum(t in self.index for t in tokens) / len(tokens) if tokens else 0.0
+
     def row(self, tokens: Sequence[str]) -> tuple[IntArray, FloatArray]:
         """(indices, values): sublinear tf times idf, L2-normalised; unknown words dropped."""
         counts = Counter(self.index[t] for t in tokens if t in self.index)

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
-from itertools import pairwise, product
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +27,17 @@ from narrascope.detect.narratives import (
     ARTIFACT,
     DIMENSIONS,
     NAME,
-    OTHER,
     VERSION,
     Decoding,
     Taxonomy,
     Weights,
-    decode,
 )
 from narrascope.detect.narratives_features import FloatArray, Lexicon, mean_vector, words
 from narrascope.embed import ENCODER_NAME, Encoder
-from narrascope.eval.t10 import NarrativeLabels, class_lists, score_st2, t10_split
+from narrascope.eval.t10 import NarrativeLabels, class_lists, t10_split
 from narrascope.nlp.segment import split_sentences
 from narrascope.train.logistic import fit_logistic
+from narrascope.train.narrative_tuning import Unseen, score_by_language, tune_decoding
 
 Progress = Callable[[str], None]
 LANGUAGES = ("BG", "EN", "HI", "PT", "RU")
@@ -59,6 +58,7 @@ class Config:
     max_iter: int = 300
     unseen_language: bool = True  # also train without UNSEEN and score it
     ablations: bool = True  # out-of-fold scores with each step undone (for the model card)
+    other_columns: bool = True  # score "<narrative>: Other" as a column of its own
 
 
 @dataclass
@@ -102,7 +102,7 @@ def load_corpus(data_dir: Path, split: str, languages: Sequence[str], taxonomy: 
 
 
 def targets(gold: Sequence[NarrativeLabels], taxonomy: Taxonomy) -> FloatArray:
-    labels = taxonomy.narratives + taxonomy.subnarratives
+    labels = taxonomy.labels
     return np.array([[label in set(g.narratives) | set(g.subnarratives) for label in labels]
                      for g in gold], dtype=np.float32).reshape(len(gold), len(labels))
 
@@ -239,68 +239,25 @@ def out_of_fold(corpus: Corpus, cfg: Config, say: Progress) -> tuple[FloatArray,
     return logits, probs
 
 
-# ---------------------------------------------------------------- decoding and scoring
-
-
-def labels_of(probs: FloatArray, taxonomy: Taxonomy, params: Decoding,
-              article_id: str = "") -> NarrativeLabels:
-    """One document's official label strings."""
-    found = decode(probs, taxonomy, params)
-    if not found.narratives:
-        return NarrativeLabels(article_id, (OTHER,), (OTHER,))
-    covered = {taxonomy.parent[j] for j in found.subnarratives}
-    subs = [taxonomy.subnarratives[j] for j in found.subnarratives]
-    subs += [f"{taxonomy.narratives[i]}: {OTHER}" for i in found.narratives if i not in covered]
-    return NarrativeLabels(article_id, tuple(taxonomy.narratives[i] for i in found.narratives),
-                           tuple(subs))
-
-
-def score_by_language(corpus: Corpus, probs: FloatArray, taxonomy: Taxonomy, params: Decoding,
-                      classes: tuple[list[str], list[str]]) -> dict[str, dict[str, float]]:
-    """Official F1@coarse / F1@fine per language and their mean over languages."""
-    out: dict[str, dict[str, float]] = {}
-    for language in sorted(set(corpus.languages)):
-        rows = [i for i, x in enumerate(corpus.languages) if x == language]
-        gold = [corpus.gold[i] for i in rows]
-        pred = [labels_of(probs[i], taxonomy, params, corpus.gold[i].article_id) for i in rows]
-        s = score_st2(gold, pred, *classes)
-        out[language] = {"f1_coarse": round(s["f1_coarse"], 4), "f1_fine": round(s["f1_fine"], 4),
-                         "documents": len(rows)}
-    out["mean"] = {m: round(float(np.mean([v[m] for v in out.values()])), 4)
-                   for m in ("f1_coarse", "f1_fine")}
-    return out
-
-
-def _grid(base: Decoding, **axes: Sequence[Any]) -> Iterator[Decoding]:
-    for values in product(*axes.values()):
-        yield replace(base, **dict(zip(axes, values, strict=True)))
-
-
-_COARSE_AXES: dict[str, tuple[Any, ...]] = {
-    "narrative": tuple(round(float(x), 3) for x in np.arange(0.1, 0.51, 0.025)),
-    "fallback": (1.0, 0.05, 0.1, 0.15, 0.2), "implied_by_sub": (1.0, 0.5),
-    "one_domain": (True, False)}
-_FINE_AXES: dict[str, tuple[Any, ...]] = {
-    "subnarrative": tuple(round(float(x), 3) for x in np.arange(0.05, 0.61, 0.025)),
-    "sub_fallback": (1.0, 0.0, 0.02, 0.05, 0.1)}
-
-
-def tune_decoding(corpus: Corpus, probs: FloatArray, taxonomy: Taxonomy,
-                  classes: tuple[list[str], list[str]], **fixed: Any) -> Decoding:
-    """Narrative thresholds for the best mean F1@coarse, then sub-narrative ones for F1@fine
-    (a fallback counts only below its threshold); `fixed` pins an axis to one value."""
-    def best(axes: dict[str, tuple[Any, ...]], base: Decoding, metric: str) -> Decoding:
-        axes = {k: ((fixed[k],) if k in fixed else v) for k, v in axes.items()}
-        candidates = [c for c in _grid(base, **axes)
-                      if c.fallback in (1.0, fixed.get("fallback")) or c.fallback < c.narrative]
-        candidates = [c for c in candidates if c.sub_fallback in (1.0, fixed.get("sub_fallback"))
-                      or c.sub_fallback < c.subnarrative]
-        scored = [(score_by_language(corpus, probs, taxonomy, c, classes)["mean"][metric], -i, c)
-                  for i, c in enumerate(candidates)]
-        return max(scored, key=lambda t: (t[0], t[1]))[2]
-
-    coarse = best(_COARSE_AXES, Decoding(), "f1_coarse")
-    return best(_FINE_AXES, coarse, "f1_fine")
+def held_out_languages(corpus: Corpus, cfg: Config, logits: FloatArray, say: Progress
+                       ) -> Unseen | None:
+    """Each language's documents scored by a model fitted on the other languages only, and
+    calibrated as the shipped model is (Platt on all out-of-fold `logits`): what the model does
+    in a language it never saw. None when the corpus has a single language."""
+    languages = sorted(set(corpus.languages))
+    if len(languages) < 2:
+        return None
+    slope, intercept = _platt(logits, corpus.targets)
+    probs = np.zeros_like(logits)
+    coverage = np.zeros(len(corpus.gold))
+    for language in languages:
+        rows = np.array([i for i, x in enumerate(corpus.languages) if x == language])
+        rest = np.array([i for i, x in enumerate(corpus.languages) if x != language])
+        fitted = fit(corpus.subset(rest), cfg)
+        probs[rows] = _sigmoid(slope * fitted.logits(corpus.subset(rows)) + intercept)
+        coverage[rows] = [fitted.lexicon.coverage(corpus.tokens[i]) for i in rows]
+        say(f"{language} scored by a model trained without it")
+    return Unseen(probs, coverage.tolist())
 
 
 # ---------------------------------------------------------------- the whole run
@@ -318,13 +275,17 @@ def train_model(corpus: Corpus, taxonomy: Taxonomy, classes: tuple[list[str], li
                 cfg: Config, say: Progress, ablations: bool = False) -> Trained:
     """Out-of-fold calibration and thresholds, then the weights fitted on all of `corpus`."""
     logits, probs = out_of_fold(corpus, cfg, say)
-    decoding = tune_decoding(corpus, probs, taxonomy, classes)
+    unseen = held_out_languages(corpus, cfg, logits, say)
+    decoding = tune_decoding(corpus, probs, taxonomy, classes, unseen=unseen)
     say(f"decoding chosen on held-out train folds: {decoding}")
     slope, intercept = _platt(logits, corpus.targets)
     full = fit(corpus, cfg)
     weights = Weights(full.vec, full.lex, full.bias, slope, intercept, cfg.lex_scale)
     report: dict[str, Any] = {
         "decoded": score_by_language(corpus, probs, taxonomy, decoding, classes)}
+    if unseen is not None:  # each language decoded as an unseen one, by a model without it
+        report["held_out_languages"] = score_by_language(corpus, unseen.probs, taxonomy,
+                                                         decoding, classes, (), unseen.coverage)
     if ablations:
         report["ablations"] = _ablations(corpus, logits, probs, taxonomy, classes, cfg, say)
     return Trained(weights, full.lexicon, decoding, report)
@@ -338,12 +299,16 @@ def _ablations(corpus: Corpus, logits: FloatArray, probs: FloatArray, taxonomy: 
         chosen = tune_decoding(corpus, p, taxonomy, classes, **fixed)
         return score_by_language(corpus, p, taxonomy, chosen, classes)["mean"]
 
+    thresholds = ("thresholds",)
     out = {"shipped": scored(probs),
-           "no_domain_gate": scored(probs, one_domain=False),
-           "domain_gate_forced": scored(probs, one_domain=True),
-           "no_narrative_fallback": scored(probs, fallback=1.0),
-           "no_sub_fallback": scored(probs, sub_fallback=1.0),
-           "no_sub_implies_narrative": scored(probs, implied_by_sub=1.0),
+           "thresholds_decoder": scored(probs, modes=thresholds),
+           "expected_f1_decoder": scored(probs, modes=("expected_f1",)),
+           "thresholds_no_domain_gate": scored(probs, modes=thresholds, one_domain=False),
+           "thresholds_domain_gate_forced": scored(probs, modes=thresholds, one_domain=True),
+           "thresholds_no_narrative_fallback": scored(probs, modes=thresholds, fallback=1.0),
+           "thresholds_no_sub_fallback": scored(probs, modes=thresholds, sub_fallback=1.0),
+           "thresholds_no_sub_implies_narrative": scored(probs, modes=thresholds,
+                                                         implied_by_sub=1.0),
            "uncalibrated": scored(_sigmoid(logits))}
     for name, block in (("sentence_vectors_only", replace(cfg, lex_scale=0.0)),
                         ("words_only", cfg)):
@@ -351,6 +316,13 @@ def _ablations(corpus: Corpus, logits: FloatArray, probs: FloatArray, taxonomy: 
             corpus, vectors=np.zeros_like(corpus.vectors))
         out[name] = scored(out_of_fold(part, block, lambda _m: None)[1])
         say(f"ablation {name}: {out[name]}")
+    if taxonomy.other_columns:  # "<narrative>: Other" estimated from the other columns instead
+        plain = replace(taxonomy, other_columns=False)
+        part = replace(corpus, targets=corpus.targets[:, :plain.size])
+        p = out_of_fold(part, cfg, lambda _m: None)[1]
+        out["no_narrative_other_columns"] = score_by_language(
+            part, p, plain, tune_decoding(part, p, plain, classes), classes)["mean"]
+        say(f"ablation no_narrative_other_columns: {out['no_narrative_other_columns']}")
     return out
 
 
@@ -369,6 +341,7 @@ def save(trained: Trained, taxonomy: Taxonomy, model_dir: Path, meta: dict[str, 
                             idf=trained.lexicon.idf, vocabulary=np.array(vocabulary, dtype=str))
     document = {"name": NAME, "version": VERSION, "narratives": list(taxonomy.narratives),
                 "subnarratives": list(taxonomy.subnarratives), "parent": list(taxonomy.parent),
+                "other_columns": taxonomy.other_columns,
                 "decoding": asdict(trained.decoding), **meta}
     (model_dir / f"{ARTIFACT}.json").write_text(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -390,7 +363,8 @@ def _unseen(train: Corpus, dev: Corpus, taxonomy: Taxonomy, classes: tuple[list[
     rows = [i for i, x in enumerate(dev.languages) if x == UNSEEN]
     part = dev.subset(rows)
     without = score_by_language(part, predict_probabilities(trained, part), taxonomy,
-                                trained.decoding, classes)[UNSEEN]
+                                trained.decoding, classes, sorted(set(train.languages) - {UNSEEN}),
+                                [trained.lexicon.coverage(t) for t in part.tokens])[UNSEEN]
     return {"language": UNSEEN, "dev_trained_with": with_it, "dev_trained_without": without,
             "f1_coarse_drop": round(with_it["f1_coarse"] - without["f1_coarse"], 4)}
 
@@ -405,7 +379,7 @@ def train_narratives(data_dir: Path, model_dir: Path, *, encoder: Any = None,
     cfg = config or Config()
     encoder = encoder if encoder is not None else Encoder()
     classes = class_lists(data_dir)
-    taxonomy = Taxonomy.from_labels(*classes)
+    taxonomy = Taxonomy.from_labels(*classes, other_columns=cfg.other_columns)
     train = load_corpus(data_dir, "train", languages, taxonomy, encoder, say)
     dev = load_corpus(data_dir, "dev", languages, taxonomy, encoder, say)
     trained = train_model(train, taxonomy, classes, cfg, say, cfg.ablations)
