@@ -122,6 +122,29 @@ def test_predict_ranks_every_technique(tiny_model: tuple[Path, dict[str, object]
         model.predict(text, [(5, 500)], FakeEncoder())
 
 
+def test_sentences_already_encoded_are_not_encoded_again(
+        tiny_model: tuple[Path, dict[str, object]]) -> None:
+    class Counting(FakeEncoder):
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            self.seen += list(texts)
+            return super().encode(texts)
+
+    model = TechniqueClassifier.load(tiny_model[0])
+    text = "Title\n\nThe vile thugs lie again. Scientists say it is fine.\n"
+    sentence = "The vile thugs lie again."
+    spans = [(11, 21), (7, 7 + len(sentence))]  # a phrase, and a whole sentence
+    assert text[7:7 + len(sentence)] == sentence
+    plain, counting = Counting(), Counting()
+    expected = model.predict(text, spans, plain)
+    known = {sentence: FakeEncoder().encode([sentence])[0]}
+    assert model.predict(text, spans, counting, known) == expected
+    assert sentence in plain.seen and sentence not in counting.seen
+    assert "vile thugs" in counting.seen
+
+
 def test_load_without_artifact_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(NarrascopeError, match="train techniques"):
         TechniqueClassifier.load(tmp_path)

@@ -41,7 +41,11 @@ class TechniqueDetector(PerDocumentDetector):
                                     self.encoder)
         if not spans:
             return []
-        ranked = self.classifier.predict(text, [(s, e) for s, e, _ in spans], self.encoder)
+        # the sentences are encoded already: whole-sentence spans and one-sentence contexts
+        # reuse their vectors
+        known = {item.sentence_text(i): item.vectors[i] for i in range(len(item.sentences))}
+        ranked = self.classifier.predict(text, [(s, e) for s, e, _ in spans], self.encoder,
+                                         known)
         out = []
         for (start, end, span_score), labels in zip(spans, ranked, strict=True):
             technique, probability = labels[0]

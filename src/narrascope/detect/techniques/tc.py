@@ -15,7 +15,7 @@ import importlib
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,17 +122,23 @@ class Weights:
         return probs
 
 
-def encode_texts(encoder: Encoder, texts: SpanTexts,
-                 contexts: bool = True) -> tuple[FloatArray, FloatArray]:
+def encode_texts(encoder: Encoder, texts: SpanTexts, contexts: bool = True,
+                 known: Mapping[str, np.ndarray] | None = None) -> tuple[FloatArray, FloatArray]:
     """Encoder vectors of the spans and of their contexts, each distinct text encoded once
-    (contexts get zero vectors, unencoded, where `contexts` is false)."""
+    (contexts get zero vectors, unencoded, where `contexts` is false). Texts in `known` (the
+    article's sentences, which the pipeline has already encoded) are not encoded again."""
+    known = known or {}
     unique = list(dict.fromkeys(texts.spans + (texts.contexts if contexts else [])))
-    vectors = np.asarray(encoder.encode(unique), dtype=np.float32).reshape(len(unique), -1)
-    row = {t: i for i, t in enumerate(unique)}
-    span_vecs: FloatArray = vectors[[row[t] for t in texts.spans]]
+    missing = [t for t in unique if t not in known]
+    encoded = np.asarray(encoder.encode(missing), dtype=np.float32).reshape(len(missing), -1) \
+        if missing else np.zeros((0, 0), dtype=np.float32)
+    found = dict(zip(missing, encoded, strict=True))
+    vectors = {t: found[t] if t in found else np.asarray(known[t], dtype=np.float32)
+               for t in unique}
+    span_vecs: FloatArray = np.stack([vectors[t] for t in texts.spans])
     if not contexts:
         return span_vecs, np.zeros_like(span_vecs)
-    ctx_vecs: FloatArray = vectors[[row[t] for t in texts.contexts]]
+    ctx_vecs: FloatArray = np.stack([vectors[t] for t in texts.contexts])
     return span_vecs, ctx_vecs
 
 
@@ -158,11 +164,12 @@ class TechniqueClassifier:
         weights = Weights(config=Config(**meta["config"]), **arrays)
         return cls(weights, tuple(meta["techniques"]), str(meta["version"]))
 
-    def predict(self, text: str, spans: Sequence[tuple[int, int]],
-                encoder: Encoder) -> list[list[tuple[str, float]]]:
+    def predict(self, text: str, spans: Sequence[tuple[int, int]], encoder: Encoder,
+                known: Mapping[str, np.ndarray] | None = None) -> list[list[tuple[str, float]]]:
         """Per span, every technique ranked by probability (best first). A span listed n times
         (n gold techniques, as in the TC template) should get its k-th choice on its k-th copy;
-        the caller spreads them (`predict_instances` does so for the dev scores)."""
+        the caller spreads them (`predict_instances` does so for the dev scores). `known` maps
+        texts already encoded (the article's sentences) to their vectors."""
         for start, end in spans:
             if not 0 <= start < end <= len(text):
                 raise NarrascopeError(f"span [{start}, {end}) is not within the text "
@@ -170,7 +177,8 @@ class TechniqueClassifier:
         if not spans:
             return []
         texts = span_texts(text, spans)
-        span_vecs, ctx_vecs = encode_texts(encoder, texts, self.weights.config.context_scale != 0)
+        span_vecs, ctx_vecs = encode_texts(encoder, texts, self.weights.config.context_scale != 0,
+                                           known)
         probs = self.weights.probabilities(span_vecs, ctx_vecs, texts)
         ranked = []
         for row in probs:
