@@ -117,6 +117,10 @@ def _check_invariants(prediction: NarrativePrediction, text: str) -> None:
             assert any(sub.startswith(n + ": ") for n in narratives), (sub, narratives)
         for narrative in narratives:  # each predicted narrative has a sub-narrative line
             assert any(sub.startswith(narrative + ": ") for sub in subs), (narrative, subs)
+        by_label = {n.label: n.score for n in prediction.narratives}
+        for sub_score in prediction.subnarratives:  # never more probable than its narrative
+            parent = next(n for n in narratives if sub_score.label.startswith(n + ": "))
+            assert sub_score.score <= by_label[parent]
     for score in prediction.narratives + prediction.subnarratives:
         assert 0.0 <= score.score <= 1.0
         assert sum(len(text[a:b].split()) for a, b in score.evidence) <= EVIDENCE_WORDS

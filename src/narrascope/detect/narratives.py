@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from narrascope.config import PACKAGE_DIR
-from narrascope.detect.narrative_decoding import Decoded, Decoding, decode
+from narrascope.detect.narrative_decoding import Decoded, Decoding, decode, fine_probabilities
 from narrascope.detect.narratives_features import FloatArray, Lexicon, mean_vector, words
 from narrascope.errors import NarrascopeError
 from narrascope.model import Sentence
@@ -231,15 +231,14 @@ class NarrativeModel:
         columns = list(found.narratives) + [k + j for j in found.subnarratives]
         evidence = dict(zip(columns, self._evidence(text, sentences, vectors, columns),
                             strict=True))
-        narratives = [LabelScore(tax.narratives[i], round(float(probs[i]), 4), evidence[i])
+        # scores as the decoder sees them: a sub-narrative never above its narrative
+        narr, sub, narr_other, _ = fine_probabilities(probs, tax)
+        narratives = [LabelScore(tax.narratives[i], round(float(narr[i]), 4), evidence[i])
                       for i in found.narratives]
-        subs = [LabelScore(tax.subnarratives[j], round(float(probs[k + j]), 4), evidence[k + j])
+        subs = [LabelScore(tax.subnarratives[j], round(float(sub[j]), 4), evidence[k + j])
                 for j in found.subnarratives]
-        first_other = k + len(tax.subnarratives)
-        subs += [LabelScore(narrative_other(tax.narratives[i]),
-                            round(float(probs[first_other + i] if tax.other_columns
-                                        else probs[i]), 4), evidence[i])
-                 for i in found.narrative_others]
+        subs += [LabelScore(narrative_other(tax.narratives[i]), round(float(narr_other[i]), 4),
+                            evidence[i]) for i in found.narrative_others]
         return NarrativePrediction(sorted(narratives, key=lambda s: -s.score),
                                    sorted(subs, key=lambda s: -s.score))
 
