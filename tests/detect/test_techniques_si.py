@@ -170,6 +170,20 @@ def test_decode_merges_close_spans_and_drops_tiny_ones() -> None:
     assert decode([tagged], DecodeParams(0.5, 0, 1, 0.05)) == [(0, 10, 0.1)]
 
 
+def test_whole_sentences_are_trimmed_to_their_inside_tokens() -> None:
+    from narrascope.detect.techniques.si_features import tokenize
+
+    text = "aa bb cc d"
+    toks = tokenize(text, split_sentences(text, "en")[0])
+    tagged = Tagged(Sentence(0, 10), toks, np.array([0.05, 0.4, 0.35, 0.1]), 0.9)
+    whole = DecodeParams(0.5, 0, 1, 0.5)
+    assert decode([tagged], whole) == [(0, 10, 0.9)]  # trim 2: never cut
+    assert decode([tagged], DecodeParams(0.5, 0, 1, 0.5, trim=0.3)) == [(3, 8, 0.9)]  # bb cc
+    assert decode([tagged], DecodeParams(0.5, 0, 1, 0.5, trim=0.08)) == [(3, 10, 0.9)]
+    # no token reaches the trim: the sentence stays whole
+    assert decode([tagged], DecodeParams(0.5, 0, 1, 0.5, trim=0.6)) == [(0, 10, 0.9)]
+
+
 def test_lexicon_bins_loaded_words_above_plain_ones() -> None:
     from narrascope.detect.techniques.si_features import build_lexicon
 

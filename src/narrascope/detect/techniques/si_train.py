@@ -8,7 +8,7 @@ import json
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ THRESHOLDS: tuple[float, ...] = tuple(round(0.1 + 0.025 * i, 3) for i in range(2
 SENTENCE_THRESHOLDS: tuple[float, ...] = (2.0, *(round(0.3 + 0.025 * i, 3) for i in range(27)))
 MERGE_GAPS = (0, 2, 5, 15)
 MIN_CHARS = (1, 3, 8)
+TRIMS = (2.0, 0.05, 0.1, 0.2, 0.3)  # 2: whole sentences are not trimmed
 # sentence-mode decoding (DecodeParams.mode == "sentences")
 RUN_THRESHOLDS: tuple[float, ...] = tuple(round(0.1 + 0.025 * i, 3) for i in range(33))
 SMOOTHING = (0, 1, 2)
@@ -203,13 +204,16 @@ def _score_sentences(articles: Sequence[_Article], probabilities: Sequence[np.nd
 
 
 def _tune(articles: Sequence[_Article], tagged: Sequence[list[Tagged]]) -> DecodeParams:
-    """Token mode, by coordinate search: thresholds first, then merging and the minimum length."""
+    """Token mode, by coordinate search: thresholds first, then the trimming of whole sentences
+    with the sentence threshold again, then merging and the minimum length."""
     def f1(params: DecodeParams) -> float:
         return _score(articles, tagged, params)["f1"]
 
     best = max((DecodeParams(t, 3, 2, st) for t in THRESHOLDS for st in SENTENCE_THRESHOLDS),
                key=f1)
-    return max((DecodeParams(best.threshold, g, m, best.sentence_threshold)
+    best = max((replace(best, sentence_threshold=st, trim=trim)
+                for trim in TRIMS for st in SENTENCE_THRESHOLDS), key=f1)
+    return max((replace(best, merge_gap=g, min_chars=m)
                 for g in MERGE_GAPS for m in MIN_CHARS), key=f1)
 
 
@@ -309,6 +313,7 @@ def _ablations(tuned: DecodeParams) -> dict[str, DecodeParams]:
         "crf_tuned_threshold": DecodeParams(tuned.threshold, -1, 1, 2.0),
         "crf_tuned_threshold+postprocessing": DecodeParams(
             tuned.threshold, tuned.merge_gap, tuned.min_chars, 2.0),
+        "whole_sentences_untrimmed": replace(tuned, trim=2.0),
     }
 
 
