@@ -185,8 +185,12 @@ class NarrativeModel:
                    [str(x) for x in trained_on] if isinstance(trained_on, list) else None)
 
     def probabilities(self, texts: Sequence[str], doc_vectors: FloatArray) -> FloatArray:
-        """Calibrated probabilities, (documents, narratives + sub-narratives)."""
-        rows = [self.lexicon.row(words(t)) for t in texts]
+        """Calibrated probabilities, (documents, model columns: see Taxonomy.labels)."""
+        return self._probabilities([words(t) for t in texts], doc_vectors)
+
+    def _probabilities(self, tokens: Sequence[Sequence[str]], doc_vectors: FloatArray
+                       ) -> FloatArray:
+        rows = [self.lexicon.row(t) for t in tokens]
         return self.weights.probabilities(self.weights.logits(doc_vectors, rows))
 
     def predict(self, text: str, language: str, sentences: Sequence[Sentence],
@@ -209,8 +213,7 @@ class NarrativeModel:
             return []
         doc_vectors = np.stack([mean_vector(v, DIMENSIONS) for _, _, _, v in documents])
         tokens = [words(d[0]) for d in documents]
-        rows = [self.lexicon.row(t) for t in tokens]
-        probs = self.weights.probabilities(self.weights.logits(doc_vectors, rows))
+        probs = self._probabilities(tokens, doc_vectors)
         out = []
         for (text, language, sentences, vectors), p, t in zip(documents, probs, tokens,
                                                                strict=True):
