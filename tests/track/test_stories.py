@@ -182,3 +182,35 @@ def test_watermark_keeps_back_at_a_document_left_outside(tmp_path: Path) -> None
         assert persist.pending(conn) == [late]
     assert persist.track_pending(store, "none").documents == 1
     assert late in _memberships(store)
+
+
+def test_numbers_and_name_counts_reach_the_decision() -> None:
+    """Two events of one kind differ in their numbers; the decision model sees how many of a
+    document's numbers the story has, and how much of its names' weight."""
+    from narrascope.track.decide import FEATURES, pair_features
+    from narrascope.track.profile import make_profile, weigh
+    from narrascope.track.stories import StoryState
+
+    tracker = StoryTracker()
+    body = ("The Indian Navy foiled a pirate attack in the Gulf of Aden and captured {n} pirates "
+            "on Saturday, the Navy said in {year}.")
+    story = StoryState(1, None, None)
+    for _ in range(2):
+        founder = make_profile(DocInput("a", body.format(n=23, year=2008)))
+        weigh(founder, tracker.df)
+        tracker._join(story, founder)
+
+    def features(text: str) -> dict[str, float]:
+        profile = make_profile(DocInput("b", text))
+        weigh(profile, tracker.df)
+        return dict(zip(FEATURES, pair_features(profile, story, None).tolist(), strict=True))
+
+    same = features(body.format(n=23, year=2008))
+    other = features(body.format(n=26, year=2011))
+    bare = features("The Indian Navy foiled a pirate attack in the Gulf of Aden.")
+    assert same["number_overlap"] == 1.0
+    assert other["number_overlap"] == 0.0
+    assert bare["number_overlap"] == 0.0
+    # the story's names, twice each: Indian Navy, Gulf, Aden, Saturday, Navy
+    assert same["name_cos"] == pytest.approx(1.0)
+    assert bare["name_cos"] == pytest.approx((3 / 5) ** 0.5)  # three of its five names

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from narrascope.track.stories import StoryState
 
 FEATURES = ("bias", "term_cos", "vector_cos", "name_overlap", "shared_names", "cross_language",
-            "cross_vector_cos", "gap_days", "log_size", "max_member_cos", "mean_member_cos")
+            "cross_vector_cos", "gap_days", "log_size", "max_member_cos", "mean_member_cos",
+            "number_overlap", "name_cos")
 MODEL_FILE = "stories.json"
 
 
@@ -42,8 +43,27 @@ def pair_features(profile: Profile, story: StoryState, newest_day: int | None) -
         gap = float(abs(profile.day - story.last_day))
     return np.array([1.0, term_cos, vector_cos * (1 - cross), overlap, math.log1p(shared),
                      cross, vector_cos * cross, min(gap, 30.0), math.log(story.size),
-                     max(sims), sum(sims) / len(sims)],
+                     max(sims), sum(sims) / len(sims), _number_overlap(profile, story),
+                     _name_cosine(profile, story)],
                     dtype=np.float64)
+
+
+def _number_overlap(profile: Profile, story: StoryState) -> float:
+    """The share of the document's numbers that the story has seen: two events of one kind
+    often differ there (23 or 26 pirates, 2008 or 2011)."""
+    if not profile.numbers:
+        return 0.0
+    return sum(1 for n in profile.numbers if n in story.numbers) / len(profile.numbers)
+
+
+def _name_cosine(profile: Profile, story: StoryState) -> float:
+    """Cosine of the document's names (each once) with the story's name counts: a name many of
+    the story's documents carry counts more than one mentioned once."""
+    if not profile.names or not story.names:
+        return 0.0
+    norm = math.sqrt(sum(v * v for v in story.names.values()))
+    hits = sum(story.names.get(n, 0) for n in profile.names)
+    return hits / (norm * math.sqrt(len(profile.names)))
 
 
 @dataclass(frozen=True)
@@ -80,5 +100,5 @@ class Decider:
         w = {"bias": -4.0, "term_cos": 12.0, "vector_cos": 2.0, "name_overlap": 2.0,
              "shared_names": 0.5, "cross_language": -6.0, "cross_vector_cos": 8.0,
              "gap_days": -0.3, "log_size": 0.0, "max_member_cos": 0.0,
-             "mean_member_cos": 0.0}
+             "mean_member_cos": 0.0, "number_overlap": 0.0, "name_cos": 0.0}
         return cls(np.array([w[f] for f in FEATURES]), 0.5, "prior")

@@ -46,6 +46,7 @@ def dump_state(s: StoryState) -> bytes:
     obj = {"size": s.size, "first_day": s.first_day, "last_day": s.last_day,
            "terms": [[k, v] for k, v in s.term_sum.items()],
            "names": [[k, v] for k, v in s.names.items()], "languages": sorted(s.languages),
+           "numbers": [[k, v] for k, v in s.numbers.items()],
            "vector": None if s.vector_sum is None else s.vector_sum.astype(float).tolist(),
            "members": [[k.tolist(), w.tolist()] for k, w in s.members],
            "label_score": s.label_score}
@@ -59,6 +60,7 @@ def load_state(story_id: int, blob: bytes) -> StoryState:
         term_sum={int(k): float(v) for k, v in obj["terms"]},
         vector_sum=None if obj["vector"] is None else np.array(obj["vector"], dtype=np.float32),
         names={int(k): int(v) for k, v in obj["names"]}, languages=set(obj["languages"]),
+        numbers={int(k): int(v) for k, v in obj.get("numbers", [])},
         members=[(np.array(k, dtype=np.int64), np.array(w, dtype=np.float64))
                  for k, w in obj["members"]],
         label_score=float(obj.get("label_score", -1.0)))

@@ -23,6 +23,7 @@ MAX_TERMS = 120           # the heaviest words kept per document vector
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|[.!?:;\"«»“”]", re.UNICODE)
 _OPENERS = frozenset('.!?:;"«»“”')
+_NUMBER = re.compile(r"\d[\d,]*\d")  # two digits or more: counts, years, sums
 
 SparseVector = dict[int, float]
 
@@ -53,6 +54,7 @@ class Profile:
     counts: dict[int, float]      # word bucket -> weighted count (title words count double)
     names: frozenset[int]         # buckets of capitalised names found inside sentences
     vector: np.ndarray | None
+    numbers: frozenset[int] = frozenset()  # buckets of the numbers in title and body
     terms: SparseVector = field(default_factory=dict)  # tf-idf, L2-normalised, set by `weigh`
 
 
@@ -85,6 +87,12 @@ def _flush(run: list[str], found: set[str]) -> list[str]:
     return []
 
 
+def numbers(text: str) -> set[str]:
+    """Numbers of two digits or more (thousands separators dropped): what tells apart two events
+    of the same kind (23 or 26 pirates, 2008 or 2011)."""
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
 def make_profile(doc: DocInput) -> Profile:
     body = doc.text[:MAX_CHARS]
     counts: dict[int, float] = {}
@@ -103,6 +111,7 @@ def make_profile(doc: DocInput) -> Profile:
         counts=counts,
         names=frozenset(bucket(n) for n in found),
         vector=doc.vector,
+        numbers=frozenset(bucket("#" + n) for n in numbers(f"{body} {doc.title or ''}")),
     )
 
 

@@ -43,7 +43,7 @@ MAX_CANDIDATES = 20
 class TrackerSettings:
     window_days: int = 7          # a story is active while its last document is this recent
     max_active: int = 3000        # and while it is among this many most recently updated
-    max_names: int = 200
+    max_names: int = 200         # names and numbers a story keeps (the most frequent)
 
 
 @dataclass
@@ -57,6 +57,7 @@ class StoryState:
     term_sum: SparseVector = field(default_factory=dict)
     vector_sum: np.ndarray | None = None
     names: dict[int, int] = field(default_factory=dict)
+    numbers: dict[int, int] = field(default_factory=dict)
     languages: set[str] = field(default_factory=set)
     # the founding document and the latest ones: (sorted word buckets, their weights)
     members: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
@@ -182,11 +183,8 @@ class StoryTracker:
         if profile.vector is not None:
             vec: np.ndarray = profile.vector.astype(np.float32)
             story.vector_sum = vec.copy() if story.vector_sum is None else story.vector_sum + vec
-        for n in profile.names:
-            story.names[n] = story.names.get(n, 0) + 1
-        if len(story.names) > self.settings.max_names:
-            keep_n = sorted(story.names.items(), key=lambda kv: (-kv[1], kv[0]))
-            story.names = dict(keep_n[: self.settings.max_names])
+        story.names = _counted(story.names, profile.names, self.settings.max_names)
+        story.numbers = _counted(story.numbers, profile.numbers, self.settings.max_names)
         if profile.language:
             story.languages.add(profile.language)
         if profile.day is not None:
@@ -231,3 +229,13 @@ class StoryTracker:
             if not self.index[term]:
                 del self.index[term]
         return story
+
+
+def _counted(counts: dict[int, int], new: frozenset[int], bound: int) -> dict[int, int]:
+    """`counts` with one more for each of `new`, cut to the `bound` most frequent."""
+    for n in new:
+        counts[n] = counts.get(n, 0) + 1
+    if len(counts) > bound:
+        keep = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        counts = dict(keep[:bound])
+    return counts
