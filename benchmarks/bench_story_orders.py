@@ -19,6 +19,8 @@ import statistics
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from narrascope.config import Settings
 from narrascope.embed import Encoder
 from narrascope.eval import stories as S
@@ -28,9 +30,8 @@ from narrascope.track.decide import Decider
 from narrascope.track.stories import StoryTracker
 
 
-def _f1(docs: list[S.StreamDoc], vectors: dict[str, object], decider: Decider) -> float:
-    found = S.track(docs, [vectors[d.key] for d in docs],  # type: ignore[misc]
-                    StoryTracker(decider))
+def _f1(docs: list[S.StreamDoc], vectors: dict[str, np.ndarray], decider: Decider) -> float:
+    found = S.track(docs, [vectors[d.key] for d in docs], StoryTracker(decider))
     return bcubed({d.key: str(d.gold) for d in docs},
                   {a.key: str(a.story_id) for a in found})["bcubed_f1"]
 
