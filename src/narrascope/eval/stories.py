@@ -1,10 +1,11 @@
 """The story-clustering tasks: ECB+ (documents of a split against the gold events in `subtopic`)
 and the AllSides stream (one document at a time in date order, against the gold stories).
 
-Both are run through the same online tracker `narrascope analyze` uses. ECB+ has no dates; its
-file is grouped by event, which would make online clustering look easier than it is, so
-`eval run` feeds the split in a fixed shuffled order (seed 13). `eval predict` keeps the order of
-the file it is given.
+Both are run through the online tracker `narrascope analyze` uses. The AllSides stream is dated
+and is tracked online, one document at a time in date order. ECB+ has no dates: an undated batch
+is clustered over many orders fixed by the document ids, each with the online pass and the split
+pass, and the stories are those the orders agree on (`cluster_batch`; `track/batch.py`,
+`track/split.py`), so the order of the file does not matter.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ import numpy as np
 
 from narrascope.errors import NarrascopeError
 from narrascope.nlp.segment import split_sentences
-from narrascope.track.profile import DocInput
+from narrascope.track.batch import Labeller, consensus
+from narrascope.track.decide import Decider
+from narrascope.track.profile import DocInput, DocumentFrequencies, make_profile, weigh
+from narrascope.track.split import Member, SplitSettings, split_pass
 from narrascope.track.stories import Assignment, StoryTracker
 from narrascope.track.vectors import LEAD_SENTENCES, lead_vector
 
@@ -123,3 +127,52 @@ def track(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray] | None,
         out.append(tracker.add(DocInput(d.key, d.text, d.title, language, d.day,
                                         vectors[i] if vectors is not None else None)))
     return out
+
+
+def cluster(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray] | None,
+            tracker: StoryTracker, split: SplitSettings | None = None,
+            language: str = "en") -> list[Assignment]:
+    """The online pass over `docs` in their order, then, for a batch without any date and when
+    `split` is given, the split pass (`narrascope.track.split`)."""
+    found = track(docs, vectors, tracker, language)
+    if split is None or vectors is None or any(d.day for d in docs):
+        return found
+    return split_pass(found, split_members(docs, vectors, tracker.df, language), split,
+                      tracker.next_id)
+
+
+def split_members(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray],
+                  df: DocumentFrequencies, language: str = "en") -> dict[str, Member]:
+    """What the split pass needs of each document, with word weights from `df` (the tracker's
+    counts once the whole batch is in)."""
+    members = {}
+    for d, vector in zip(docs, vectors, strict=True):
+        profile = make_profile(DocInput(d.key, d.text, d.title, language))
+        weigh(profile, df)
+        members[d.key] = Member(profile.terms, vector)
+    return members
+
+
+def cluster_batch(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray] | None,
+                  decider: Decider, family: int = 0) -> list[Assignment]:
+    """Stories for `docs`: a dated stream (any document with a date) is tracked online in its
+    order; an undated batch gets `decider.batch_orders` orders, each with the online and the
+    split pass, and their consensus (`narrascope.track.batch`)."""
+    if any(d.day for d in docs) or vectors is None:
+        return track(docs, vectors, StoryTracker(decider))
+
+    return consensus([d.key for d in docs], batch_labeller(docs, vectors, decider),
+                     decider.batch_orders, decider.batch_max_distance, family)
+
+
+def batch_labeller(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray], decider: Decider,
+                   df: DocumentFrequencies | None = None) -> Labeller:
+    """One order of an undated batch -> its stories (online pass, then the split pass); each
+    order starts from a fresh tracker (with a copy of `df`, or the shipped counts)."""
+    split = None if decider.split_max_ncut is None else SplitSettings(decider.split_max_ncut)
+
+    def label(rows: list[int]) -> list[Assignment]:
+        counts = None if df is None else DocumentFrequencies(df.counts.copy(), df.documents)
+        return cluster([docs[i] for i in rows], [vectors[i] for i in rows],
+                       StoryTracker(decider, df=counts), split)
+    return label

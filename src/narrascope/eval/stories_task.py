@@ -71,13 +71,11 @@ def score_file(gold: Path, pred: Path) -> dict[str, Any]:
 def predict_file(task: str, input_path: Path, out: Path) -> int:
     from narrascope.embed import Encoder
     from narrascope.track.decide import Decider
-    from narrascope.track.stories import StoryTracker
 
     docs = read_input(input_path)
     if len({d.key for d in docs}) != len(docs):
         raise NarrascopeError(f"{input_path}: document ids repeat")
     vectors = S.doc_vectors(docs, Encoder().encode)
-    tracker = StoryTracker(Decider.default())
-    found = S.track(docs, vectors, tracker)
+    found = S.cluster_batch(docs, vectors, Decider.default())
     out.write_text("".join(f"{a.key}\t{a.story_id}\n" for a in found), encoding="utf-8")
     return len(found)

@@ -71,6 +71,9 @@ class Decider:
     weights: np.ndarray
     threshold: float = 0.5
     version: str = "prior"
+    split_max_ncut: float | None = None  # the split pass for undated batches (track/split.py)
+    batch_orders: int = 1                # undated batches: orders and consensus cut (batch.py)
+    batch_max_distance: float = 0.5
 
     def probability(self, features: np.ndarray) -> float:
         z = float(features @ self.weights)
@@ -83,9 +86,16 @@ class Decider:
             raise NarrascopeError(f"{MODEL_FILE}: weights must name exactly {', '.join(FEATURES)}"
                                   "; retrain with `narrascope train stories`")
         threshold = obj.get("threshold", 0.5)
+        split = obj.get("split_max_ncut")
+        batch = obj.get("batch")
+        orders, distance = (batch.get("orders"), batch.get("max_distance")) \
+            if isinstance(batch, dict) else (1, 0.5)
         return cls(np.array([float(w[f]) for f in FEATURES]),
                    float(threshold) if isinstance(threshold, int | float) else 0.5,
-                   str(obj.get("version", "?")))
+                   str(obj.get("version", "?")),
+                   float(split) if isinstance(split, int | float) else None,
+                   int(orders) if isinstance(orders, int) else 1,
+                   float(distance) if isinstance(distance, int | float) else 0.5)
 
     @classmethod
     def default(cls) -> Decider:

@@ -1,0 +1,96 @@
+"""Stories for a batch of documents without dates: many orders, one answer.
+
+An online tracker's stories depend on the order documents arrive in. A dated stream has its
+order; an undated batch (the ECB+ documents, an archive dump without dates) does not, and the
+order of its file is an accident (often grouped by event, the hardest order for an online
+tracker). So a batch is clustered in `orders` pseudo-random orders fixed by the document ids
+(a SHA-256 of order number and id: the same documents give the same orders whatever the file's
+order). Each order gets the online pass and the split pass. Then:
+
+- the co-association of two documents is the share of orders that put them in one story;
+- average-link clustering over 1 − co-association, cut at `max_distance`, gives the stories.
+
+`max_distance` and the number of orders are chosen on ECB+ train by `narrascope train stories`.
+Story ids are 1, 2, ... in the order of each story's first document in the input. The pass needs
+an n × n matrix, so batches above `MAX_DOCUMENTS` take one order only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from narrascope.track.stories import Assignment
+
+MAX_DOCUMENTS = 5000  # 5,000² / 2 distances are 100 MB
+Labeller = Callable[[list[int]], list[Assignment]]  # an order (row indices) -> its assignments
+
+
+def order(keys: Sequence[str], number: int, family: int = 0) -> list[int]:
+    """Row indices of `keys` in the `number`-th pseudo-random order of a family."""
+    def rank(i: int) -> tuple[str, str]:
+        digest = hashlib.sha256(f"{family}:{number}:{keys[i]}".encode()).hexdigest()
+        return digest, keys[i]
+    return sorted(range(len(keys)), key=rank)
+
+
+def consensus(keys: Sequence[str], label: Labeller, orders: int, max_distance: float,
+              family: int = 0) -> list[Assignment]:
+    """Stories for the documents `keys` (in input order) from `orders` orders (see above)."""
+    if not keys:
+        return []
+    if len(keys) > MAX_DOCUMENTS or orders <= 1:
+        found = label(order(keys, 0, family))
+        return _renumber(keys, {a.key: a.story_id for a in found}, None)
+    together = coassociation(keys, label, orders, family)
+    return _renumber(keys, dict(zip(keys, average_link(together, max_distance), strict=True)),
+                     together)
+
+
+def coassociation(keys: Sequence[str], label: Labeller, orders: int, family: int = 0
+                  ) -> np.ndarray:
+    """The share of `orders` orders in which each pair of documents shares a story."""
+    n = len(keys)
+    row_of = {k: i for i, k in enumerate(keys)}
+    together = np.zeros((n, n), dtype=np.float32)
+    for number in range(orders):
+        stories = np.zeros(n, dtype=np.int64)
+        for a in label(order(keys, number, family)):
+            stories[row_of[a.key]] = a.story_id
+        together += stories[:, None] == stories[None, :]
+    out: np.ndarray = together / orders
+    return out
+
+
+def average_link(together: np.ndarray, max_distance: float) -> list[int]:
+    """Cluster numbers from average-link over 1 − `together`, cut at `max_distance`."""
+    from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]
+    from scipy.spatial.distance import squareform  # type: ignore[import-untyped]
+
+    if len(together) == 1:
+        return [1]
+    distance = 1.0 - together.astype(np.float64)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    return [int(c) for c in fcluster(tree, t=max_distance, criterion="distance")]
+
+
+def _renumber(keys: Sequence[str], cluster_of: dict[str, int],
+              together: np.ndarray | None) -> list[Assignment]:
+    """Ids 1, 2, ... by first appearance in `keys`; similarity: the mean co-association of a
+    document with the earlier documents of its story (1.0 for the first)."""
+    ids: dict[int, int] = {}
+    rows: dict[int, list[int]] = {}
+    out = []
+    for i, key in enumerate(keys):
+        cluster = cluster_of[key]
+        new = cluster not in ids
+        if new:
+            ids[cluster] = len(ids) + 1
+        earlier = rows.setdefault(cluster, [])
+        similarity = 1.0 if new or together is None else float(together[i, earlier].mean())
+        earlier.append(i)
+        out.append(Assignment(key, ids[cluster], similarity, new))
+    return out
