@@ -48,7 +48,11 @@ def test_ecbplus_dev_floor() -> None:
 
     result = run(get_task("stories-ecbplus"), DATA, "dev", None)
     assert result["documents"] == 197
-    assert result["metrics"]["bcubed_f1"] >= 0.85
+    assert result["metrics"]["bcubed_f1"] >= 0.92  # issue #6's target (dev was never tuned on)
+    ecb = (DATA / "ecbplus" / "ecbplus_docs.jsonl").read_text(encoding="utf-8")
+    if '"split": "test"' not in ecb:  # the public copy keeps the test topics back
+        with pytest.raises(NarrascopeError, match="no documents of split 'test'"):
+            run(get_task("stories-ecbplus"), DATA, "test", None)
 
 
 @needs_allsides
