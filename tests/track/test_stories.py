@@ -214,3 +214,24 @@ def test_numbers_and_name_counts_reach_the_decision() -> None:
     # the story's names, twice each: Indian Navy, Gulf, Aden, Saturday, Navy
     assert same["name_cos"] == pytest.approx(1.0)
     assert bare["name_cos"] == pytest.approx((3 / 5) ** 0.5)  # three of its five names
+
+
+def test_undated_documents_are_grouped_the_same_in_any_stored_order(tmp_path: Path) -> None:
+    undated = [DocInput(d.key, d.text, d.title, "en", None) for d in _stream()]
+    grouped = sorted(undated, key=lambda d: d.key.split("-")[0])  # each event's documents together
+    partitions = []
+    for name, docs in (("file", undated), ("grouped", grouped)):
+        (tmp_path / name).mkdir()
+        store = _store(tmp_path / name)
+        ids = _ingest(store, docs)
+        report = persist.track_pending(store, "none")
+        assert report.documents == len(docs) and report.batched > 0
+        found = _memberships(store)
+        key_of = {v: k for k, v in ids.items()}
+        groups: dict[int, set[str]] = {}
+        for doc_id, story_id in found.items():
+            groups.setdefault(story_id, set()).add(key_of[doc_id])
+        partitions.append({frozenset(g) for g in groups.values()})
+    assert partitions[0] == partitions[1]
+    events = {frozenset(d.key for d in undated if d.key.startswith(e)) for e in EVENTS}
+    assert partitions[0] == events

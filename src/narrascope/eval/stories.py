@@ -21,10 +21,10 @@ import numpy as np
 
 from narrascope.errors import NarrascopeError
 from narrascope.nlp.segment import split_sentences
-from narrascope.track.batch import Labeller, consensus
+from narrascope.track import batch as B
 from narrascope.track.decide import Decider
-from narrascope.track.profile import DocInput, DocumentFrequencies, make_profile, weigh
-from narrascope.track.split import Member, SplitSettings, split_pass
+from narrascope.track.profile import DocInput, DocumentFrequencies
+from narrascope.track.split import Member, SplitSettings
 from narrascope.track.stories import Assignment, StoryTracker
 from narrascope.track.vectors import LEAD_SENTENCES, lead_vector
 
@@ -129,50 +129,32 @@ def track(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray] | None,
     return out
 
 
+def inputs(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray] | None,
+           language: str = "en") -> list[DocInput]:
+    return [DocInput(d.key, d.text, d.title, language, d.day,
+                     vectors[i] if vectors is not None else None) for i, d in enumerate(docs)]
+
+
 def cluster(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray] | None,
-            tracker: StoryTracker, split: SplitSettings | None = None,
-            language: str = "en") -> list[Assignment]:
-    """The online pass over `docs` in their order, then, for a batch without any date and when
-    `split` is given, the split pass (`narrascope.track.split`)."""
-    found = track(docs, vectors, tracker, language)
-    if split is None or vectors is None or any(d.day for d in docs):
-        return found
-    return split_pass(found, split_members(docs, vectors, tracker.df, language), split,
-                      tracker.next_id)
+            tracker: StoryTracker, split: SplitSettings | None = None) -> list[Assignment]:
+    """The online pass over `docs` in their order, then (undated batches) the split pass."""
+    return B.online_then_split(inputs(docs, vectors), tracker, split)
 
 
 def split_members(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray],
-                  df: DocumentFrequencies, language: str = "en") -> dict[str, Member]:
-    """What the split pass needs of each document, with word weights from `df` (the tracker's
-    counts once the whole batch is in)."""
-    members = {}
-    for d, vector in zip(docs, vectors, strict=True):
-        profile = make_profile(DocInput(d.key, d.text, d.title, language))
-        weigh(profile, df)
-        members[d.key] = Member(profile.terms, vector)
-    return members
+                  df: DocumentFrequencies) -> dict[str, Member]:
+    return B.split_members(inputs(docs, vectors), df)
 
 
 def cluster_batch(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray] | None,
                   decider: Decider, family: int = 0) -> list[Assignment]:
-    """Stories for `docs`: a dated stream (any document with a date) is tracked online in its
-    order; an undated batch gets `decider.batch_orders` orders, each with the online and the
-    split pass, and their consensus (`narrascope.track.batch`)."""
-    if any(d.day for d in docs) or vectors is None:
+    """Stories for `docs`: a dated stream is tracked online in its order, an undated batch over
+    many orders (`narrascope.track.batch.cluster_batch`)."""
+    if any(d.day for d in docs):
         return track(docs, vectors, StoryTracker(decider))
-
-    return consensus([d.key for d in docs], batch_labeller(docs, vectors, decider),
-                     decider.batch_orders, decider.batch_max_distance, family)
+    return B.cluster_batch(inputs(docs, vectors), decider, family)
 
 
 def batch_labeller(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray], decider: Decider,
-                   df: DocumentFrequencies | None = None) -> Labeller:
-    """One order of an undated batch -> its stories (online pass, then the split pass); each
-    order starts from a fresh tracker (with a copy of `df`, or the shipped counts)."""
-    split = None if decider.split_max_ncut is None else SplitSettings(decider.split_max_ncut)
-
-    def label(rows: list[int]) -> list[Assignment]:
-        counts = None if df is None else DocumentFrequencies(df.counts.copy(), df.documents)
-        return cluster([docs[i] for i in rows], [vectors[i] for i in rows],
-                       StoryTracker(decider, df=counts), split)
-    return label
+                   df: DocumentFrequencies | None = None) -> B.Labeller:
+    return B.labeller(inputs(docs, vectors), decider, df)

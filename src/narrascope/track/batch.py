@@ -22,10 +22,55 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from narrascope.track.stories import Assignment
+from narrascope.track.decide import Decider
+from narrascope.track.profile import DocInput, DocumentFrequencies, make_profile, weigh
+from narrascope.track.split import Member, SplitSettings, split_pass
+from narrascope.track.stories import Assignment, StoryTracker
 
 MAX_DOCUMENTS = 5000  # 5,000² / 2 distances are 100 MB
 Labeller = Callable[[list[int]], list[Assignment]]  # an order (row indices) -> its assignments
+
+
+def cluster_batch(docs: Sequence[DocInput], decider: Decider, family: int = 0,
+                  df: DocumentFrequencies | None = None) -> list[Assignment]:
+    """Stories for an undated batch: `decider.batch_orders` orders, each with the online pass
+    and the split pass, and their consensus (see the module docstring)."""
+    return consensus([d.key for d in docs], labeller(docs, decider, df), decider.batch_orders,
+                     decider.batch_max_distance, family)
+
+
+def labeller(docs: Sequence[DocInput], decider: Decider,
+             df: DocumentFrequencies | None = None) -> Labeller:
+    """One order of `docs` -> its stories (online pass, then split pass); each order starts
+    from a fresh tracker with a copy of `df` (default: the shipped background counts)."""
+    split = None if decider.split_max_ncut is None else SplitSettings(decider.split_max_ncut)
+
+    def label(rows: list[int]) -> list[Assignment]:
+        counts = None if df is None else DocumentFrequencies(df.counts.copy(), df.documents)
+        return online_then_split([docs[i] for i in rows], StoryTracker(decider, df=counts),
+                                 split)
+    return label
+
+
+def online_then_split(docs: Sequence[DocInput], tracker: StoryTracker,
+                      split: SplitSettings | None) -> list[Assignment]:
+    """The online pass over `docs` in their order; then, when none has a date and `split` is
+    given, the split pass (`narrascope.track.split`)."""
+    found = [tracker.add(d) for d in docs]
+    if split is None or any(d.day for d in docs):
+        return found
+    return split_pass(found, split_members(docs, tracker.df), split, tracker.next_id)
+
+
+def split_members(docs: Sequence[DocInput], df: DocumentFrequencies) -> dict[str, Member]:
+    """What the split pass needs of each document, with word weights from `df` (the tracker's
+    counts once the whole batch is in)."""
+    members = {}
+    for d in docs:
+        profile = make_profile(DocInput(d.key, d.text, d.title, d.language))
+        weigh(profile, df)
+        members[d.key] = Member(profile.terms, d.vector)
+    return members
 
 
 def order(keys: Sequence[str], number: int, family: int = 0) -> list[int]:

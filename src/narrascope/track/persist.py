@@ -4,6 +4,11 @@ Documents not yet in a story are taken in publication order (undated last, then 
 chunks; each chunk's memberships, story rows and tracker state are written in one transaction, so
 a killed run leaves the store as it was after the last whole chunk and the next run goes on from
 there. A near-duplicate reprint joins its original's story without a comparison.
+
+The undated documents of a run have no order, so they are first grouped as a batch
+(`track/batch.py`: many id-fixed orders, the split pass, their consensus). The first document of
+each group then goes through the online decision like any other, and the rest of its group
+follows it into the same story.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from narrascope.store import Store
 from narrascope.store import annotations as ann_repo
 from narrascope.store.schema import documents, sentences, stories, story_documents, tracker_state
+from narrascope.track.batch import cluster_batch
 from narrascope.track.profile import DocInput, DocumentFrequencies, background_frequencies
 from narrascope.track.stories import StoryState, StoryTracker
 from narrascope.track.vectors import LEAD_SENTENCES, lead_vector
@@ -31,15 +37,19 @@ LABEL_CHARS = 300
 Progress = Callable[[int], None]
 
 
+BATCH_LIMIT = 20000  # more undated documents than this in one run are tracked online only
+
+
 @dataclass
 class TrackReport:
     documents: int = 0
     new_stories: int = 0
     reprints: int = 0
+    batched: int = 0  # undated documents that followed the first of their batch group
 
     def to_json(self) -> dict[str, int]:
         return {"documents": self.documents, "new_stories": self.new_stories,
-                "reprints": self.reprints}
+                "reprints": self.reprints, "batched": self.batched}
 
 
 def dump_state(s: StoryState) -> bytes:
@@ -118,7 +128,12 @@ def _advance_watermark(conn: Connection) -> None:
 
 
 def pending(conn: Connection) -> list[int]:
-    """Documents not in a story yet, in the order the tracker takes them. Only ids above the
+    """Documents not in a story yet, in the order the tracker takes them."""
+    return [i for i, _ in _pending_rows(conn)]
+
+
+def _pending_rows(conn: Connection) -> list[tuple[int, bool]]:
+    """(id, undated) of the documents not in a story yet, in tracking order. Only ids above the
     watermark are looked at, so the query does not grow with the archive."""
     mark = _watermark(conn)
     query = (select(documents.c.id, documents.c.published)
@@ -127,7 +142,35 @@ def pending(conn: Connection) -> list[int]:
                                           .where(story_documents.c.document_id > mark))))
     rows = list(conn.execute(query).all())
     rows.sort(key=lambda r: (r.published is None, r.published or date.min, r.id))
-    return [int(r.id) for r in rows]
+    return [(int(r.id), r.published is None) for r in rows]
+
+
+def _batch_plan(conn: Connection, undated: list[int], encoder: str,
+                tracker: StoryTracker) -> dict[int, int]:
+    """document -> the first document of its batch group (itself for the first), for the
+    undated documents of a run (reprints are left to their originals)."""
+    if not 2 <= len(undated) <= BATCH_LIMIT:
+        return {}
+    docs: list[_Doc] = []
+    for i in range(0, len(undated), CHUNK):
+        docs += [d for d in _load_docs(conn, undated[i:i + CHUNK], encoder)
+                 if d.near_duplicate_of is None]
+    # the orders are fixed by the texts' hashes, not by store ids: the same documents get the
+    # same groups whatever order they were stored in
+    hashes: dict[int, str] = {}
+    for i in range(0, len(docs), CHUNK):
+        hashes.update((int(r.id), str(r.text_hash)) for r in conn.execute(
+            select(documents.c.id, documents.c.text_hash)
+            .where(documents.c.id.in_([d.id for d in docs[i:i + CHUNK]]))))
+    keys: dict[str, int] = {}
+    for d in docs:
+        key = hashes.get(d.id) or str(d.id)
+        keys[key if key not in keys else f"{key}:{d.id}"] = d.id
+    inputs = [DocInput(k, d.text, d.title, d.language, None, d.vector)
+              for k, d in zip(keys, docs, strict=True)]
+    leaders: dict[int, int] = {}
+    return {keys[a.key]: leaders.setdefault(a.story_id, keys[a.key])
+            for a in cluster_batch(inputs, tracker.decider, df=tracker.df)}
 
 
 @dataclass
@@ -170,7 +213,8 @@ def _label(doc: _Doc) -> str:
 class _Writer:
     """Collects one chunk's changes and writes them in the caller's transaction."""
 
-    def __init__(self, conn: Connection, known: set[int], first_new_id: int) -> None:
+    def __init__(self, conn: Connection, known: set[int], first_new_id: int,
+                 batch_stories: set[int] | None = None) -> None:
         self.conn = conn
         self.seq = (conn.execute(select(func.max(story_documents.c.seq))).scalar() or 0) + 1
         # stored stories: every id below `first_new_id`, and those this run inserted
@@ -179,6 +223,7 @@ class _Writer:
         self.rows: dict[int, dict[str, object]] = {}
         self.members: list[dict[str, object]] = []
         self.where: dict[int, int] = {}  # document -> story, this run
+        self.batch_stories = batch_stories if batch_stories is not None else set()
 
     def story_of(self, document_id: int) -> int | None:
         if document_id in self.where:
@@ -248,19 +293,22 @@ def track_pending(store: Store, encoder: str, progress: Progress | None = None,
                   on_start: Callable[[int], None] | None = None) -> TrackReport:
     """Put every document that is not in a story yet into one (see the module docstring)."""
     with store.read() as conn:
-        todo = pending(conn)
+        rows = _pending_rows(conn)
+        todo = [i for i, _ in rows]
         tracker = _load_tracker(conn)
+        plan = _batch_plan(conn, [i for i, undated in rows if undated], encoder, tracker)
     if on_start:
         on_start(len(todo))
     report = TrackReport()
     inserted: set[int] = set()
+    batch_stories: set[int] = set()  # stories the undated batch groups of this run went to
     first_new_id = tracker.next_id
     for i in range(0, len(todo), CHUNK):
         chunk = todo[i:i + CHUNK]
         with store.transaction() as conn:
-            writer = _Writer(conn, inserted, first_new_id)
+            writer = _Writer(conn, inserted, first_new_id, batch_stories)
             for doc in _load_docs(conn, chunk, encoder):
-                _track_one(doc, tracker, writer, report)
+                _track_one(doc, tracker, writer, report, plan.get(doc.id))
             writer.flush(tracker)
             if i + CHUNK >= len(todo):
                 _advance_watermark(conn)
@@ -270,12 +318,24 @@ def track_pending(store: Store, encoder: str, progress: Progress | None = None,
     return report
 
 
-def _track_one(doc: _Doc, tracker: StoryTracker, writer: _Writer, report: TrackReport) -> None:
+def _track_one(doc: _Doc, tracker: StoryTracker, writer: _Writer, report: TrackReport,
+               leader: int | None = None) -> None:
+    """Track one document: a reprint joins its original's story, an undated document its batch
+    group's first document's story (`leader`), any other goes through the online decision."""
     item = DocInput(str(doc.id), doc.text, doc.title, doc.language, doc.published, doc.vector)
     original = writer.story_of(doc.near_duplicate_of) if doc.near_duplicate_of else None
+    follows = leader is not None and leader != doc.id and original is None
+    followed = writer.story_of(leader) if follows and leader is not None else None
     if original is not None:
         found = tracker.attach(item, original)
         report.reprints += 1
+    elif followed is not None:
+        found = tracker.attach(item, followed)
+        report.batched += 1
+    elif leader == doc.id:
+        # the first of a batch group: it may join an older story, not another group's
+        found = tracker.add(item, frozenset(writer.batch_stories))
+        writer.batch_stories.add(found.story_id)
     else:
         found = tracker.add(item)
     report.new_stories += int(found.new)

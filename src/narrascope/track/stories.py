@@ -105,14 +105,15 @@ class StoryTracker:
         self.expired: list[int] = []  # stories dropped from the active set, for the caller
 
     # -- the public step -------------------------------------------------------------------
-    def add(self, doc: DocInput) -> Assignment:
+    def add(self, doc: DocInput, exclude: frozenset[int] = frozenset()) -> Assignment:
+        """Join the best active story (none of `exclude`) or open a new one."""
         profile = make_profile(doc)
         self.df.add(profile)
         weigh(profile, self.df)
         if profile.day is not None:
             self.newest_day = max(self.newest_day or profile.day, profile.day)
         self._expire()
-        best, prob = self._best_story(profile)
+        best, prob = self._best_story(profile, exclude)
         if best is None or prob < self.decider.threshold:
             story = StoryState(self.next_id, profile.day, profile.day)
             self.next_id += 1
@@ -138,10 +139,13 @@ class StoryTracker:
         self._reindex(story)
 
     # -- internals -------------------------------------------------------------------------
-    def _best_story(self, profile: Profile) -> tuple[StoryState | None, float]:
+    def _best_story(self, profile: Profile, exclude: frozenset[int] = frozenset()
+                    ) -> tuple[StoryState | None, float]:
         candidates = self._candidates(profile)
         best, best_p = None, 0.0
         for story in candidates:
+            if story.id in exclude:
+                continue
             p = self.decider.probability(pair_features(profile, story, self.newest_day))
             if p > best_p or (p == best_p and best is not None and story.id < best.id):
                 best, best_p = story, p
