@@ -14,6 +14,12 @@ bench`). The tracker, index, time window and active-set bound are the real ones.
 With `--store` the documents go through a real SQLite store, 1,000 at a time, each batch followed
 by `track_pending` (what `analyze` runs): the cost of the incremental, persisted path as the
 archive grows (without lead vectors, which the store would hold after `analyze`).
+
+    .venv/bin/python benchmarks/bench_tracking.py --undated --documents 5000
+
+With `--undated` the same documents lose their dates and are clustered as one undated batch
+(`narrascope.track.batch.cluster_batch`: 10 orders, each with the online and the split pass, and
+their consensus), the cost `analyze` and `eval predict` pay for undated input.
 """
 
 from __future__ import annotations
@@ -116,15 +122,34 @@ def through_store(n: int) -> dict[str, object]:
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
+def undated_batch(n: int) -> dict[str, object]:
+    from dataclasses import replace
+
+    from narrascope.track.batch import cluster_batch
+    from narrascope.track.decide import Decider
+
+    docs = [replace(d, day=None) for d in stream(n)]
+    decider = Decider.default()
+    t = time.process_time()
+    found = cluster_batch(docs, decider)
+    cpu = time.process_time() - t
+    return {"documents": n, "mode": "undated batch", "orders": decider.batch_orders,
+            "stories": len({a.story_id for a in found}), "cpu_seconds": round(cpu, 1),
+            "docs_per_cpu_second": round(n / cpu, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--store", action="store_true",
                         help="go through a SQLite store, 1,000 documents a batch")
+    parser.add_argument("--undated", action="store_true",
+                        help="cluster the documents as one undated batch")
     args = parser.parse_args()
-    if args.store:
-        found = through_store(args.documents)
+    if args.store or args.undated:
+        found = through_store(args.documents) if args.store else undated_batch(args.documents)
         print(json.dumps(found, indent=2) if args.json else
               "\n".join(f"{k}: {v}" for k, v in found.items()))
         return

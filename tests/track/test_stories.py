@@ -235,3 +235,22 @@ def test_undated_documents_are_grouped_the_same_in_any_stored_order(tmp_path: Pa
     assert partitions[0] == partitions[1]
     events = {frozenset(d.key for d in undated if d.key.startswith(e)) for e in EVENTS}
     assert partitions[0] == events
+
+
+def test_the_nearest_vector_lookup_follows_joins_and_expiry() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    tracker = StoryTracker(settings=TrackerSettings(window_days=2, max_active=5))
+    for i, d in enumerate(_stream(40)):
+        v = rng.normal(size=16).astype(np.float32)
+        tracker.add(DocInput(d.key, d.text, d.title, "en",
+                             date(2026, 3, 1) + timedelta(days=i // 4), v / np.linalg.norm(v)))
+        with_vectors = {sid for sid, s in tracker.active.items() if s.vector_sum is not None}
+        assert set(tracker._vector_ids) == with_vectors and len(tracker._vector_ids) <= 5
+        for sid, row in tracker._vector_row.items():
+            assert tracker._vector_ids[row] == sid
+            assert np.allclose(tracker._vectors[row], tracker.active[sid].mean_vector(), atol=1e-6)
+    probe = tracker.active[tracker._vector_ids[0]].mean_vector()
+    assert tracker._nearest_by_vector(probe, set(), k=1) == [tracker._vector_ids[0]]
+    assert tracker._vector_ids[0] not in tracker._nearest_by_vector(probe, {tracker._vector_ids[0]})

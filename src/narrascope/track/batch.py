@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from narrascope.track.decide import Decider
-from narrascope.track.profile import DocInput, DocumentFrequencies, make_profile, weigh
+from narrascope.track.profile import DocInput, DocumentFrequencies, Profile, make_profile, weigh
 from narrascope.track.split import Member, SplitSettings, split_pass
 from narrascope.track.stories import Assignment, StoryTracker
 
@@ -44,30 +45,35 @@ def labeller(docs: Sequence[DocInput], decider: Decider,
     """One order of `docs` -> its stories (online pass, then split pass); each order starts
     from a fresh tracker with a copy of `df` (default: the shipped background counts)."""
     split = None if decider.split_max_ncut is None else SplitSettings(decider.split_max_ncut)
+    profiles = [make_profile(d) for d in docs]  # the same in every order; only weights change
 
     def label(rows: list[int]) -> list[Assignment]:
         counts = None if df is None else DocumentFrequencies(df.counts.copy(), df.documents)
         return online_then_split([docs[i] for i in rows], StoryTracker(decider, df=counts),
-                                 split)
+                                 split, [profiles[i] for i in rows])
     return label
 
 
 def online_then_split(docs: Sequence[DocInput], tracker: StoryTracker,
-                      split: SplitSettings | None) -> list[Assignment]:
+                      split: SplitSettings | None,
+                      profiles: Sequence[Profile] | None = None) -> list[Assignment]:
     """The online pass over `docs` in their order; then, when none has a date and `split` is
-    given, the split pass (`narrascope.track.split`)."""
-    found = [tracker.add(d) for d in docs]
+    given, the split pass (`narrascope.track.split`). `profiles`: the documents' profiles, if
+    made already (they are copied, not changed)."""
+    made = list(profiles) if profiles is not None else [make_profile(d) for d in docs]
+    found = [tracker.add_profile(replace(p)) for p in made]
     if split is None or any(d.day for d in docs):
         return found
-    return split_pass(found, split_members(docs, tracker.df), split, tracker.next_id)
+    return split_pass(found, split_members(docs, tracker.df, made), split, tracker.next_id)
 
 
-def split_members(docs: Sequence[DocInput], df: DocumentFrequencies) -> dict[str, Member]:
+def split_members(docs: Sequence[DocInput], df: DocumentFrequencies,
+                  profiles: Sequence[Profile] | None = None) -> dict[str, Member]:
     """What the split pass needs of each document, with word weights from `df` (the tracker's
     counts once the whole batch is in)."""
     members = {}
-    for d in docs:
-        profile = make_profile(DocInput(d.key, d.text, d.title, d.language))
+    for i, d in enumerate(docs):
+        profile = replace(profiles[i]) if profiles is not None else make_profile(d)
         weigh(profile, df)
         members[d.key] = Member(profile.terms, d.vector)
     return members

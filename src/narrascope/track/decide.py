@@ -28,7 +28,7 @@ MODEL_FILE = "stories.json"
 
 
 def pair_features(profile: Profile, story: StoryState, newest_day: int | None) -> np.ndarray:
-    term_cos = sparse_dot(profile.terms, story.centroid())
+    term_cos = sparse_dot(profile.terms, story.term_sum) / story.term_norm()
     keys = np.array(sorted(profile.terms), dtype=np.int64)
     sims = story.member_similarities(keys, np.array([profile.terms[k] for k in keys])) or [0.0]
     mean = story.mean_vector()

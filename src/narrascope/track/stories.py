@@ -62,6 +62,7 @@ class StoryState:
     # the founding document and the latest ones: (sorted word buckets, their weights)
     members: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     label_score: float = -1.0  # how central the label's document was when it joined
+    _norm: float | None = field(default=None, repr=False, compare=False)  # of term_sum, cached
 
     def member_similarities(self, keys: np.ndarray, weights: np.ndarray) -> list[float]:
         """Cosine of a document (sorted buckets and weights) with each kept member."""
@@ -71,8 +72,14 @@ class StoryState:
             out.append(float(weights[i] @ mw[j]))
         return out
 
+    def term_norm(self) -> float:
+        """The length of `term_sum` (kept until the story next changes)."""
+        if self._norm is None:
+            self._norm = math.sqrt(sum(v * v for v in self.term_sum.values())) or 1.0
+        return self._norm
+
     def centroid(self) -> SparseVector:
-        norm = math.sqrt(sum(v * v for v in self.term_sum.values())) or 1.0
+        norm = self.term_norm()
         return {k: v / norm for k, v in self.term_sum.items()}
 
     def mean_vector(self) -> np.ndarray | None:
@@ -103,11 +110,19 @@ class StoryTracker:
         self._indexed: dict[int, list[int]] = {}
         self.newest_day: int | None = None
         self.expired: list[int] = []  # stories dropped from the active set, for the caller
+        # the active stories' unit mean vectors, one row each, for the nearest-vector lookup
+        self._vectors: np.ndarray | None = None
+        self._vector_ids: list[int] = []
+        self._vector_row: dict[int, int] = {}
 
     # -- the public step -------------------------------------------------------------------
     def add(self, doc: DocInput, exclude: frozenset[int] = frozenset()) -> Assignment:
         """Join the best active story (none of `exclude`) or open a new one."""
-        profile = make_profile(doc)
+        return self.add_profile(make_profile(doc), exclude)
+
+    def add_profile(self, profile: Profile, exclude: frozenset[int] = frozenset()
+                    ) -> Assignment:
+        """`add` for a document already made a profile (its `terms` are set here)."""
         self.df.add(profile)
         weigh(profile, self.df)
         if profile.day is not None:
@@ -118,9 +133,9 @@ class StoryTracker:
             story = StoryState(self.next_id, profile.day, profile.day)
             self.next_id += 1
             self._join(story, profile)
-            return Assignment(doc.key, story.id, 1.0, True)
+            return Assignment(profile.key, story.id, 1.0, True)
         self._join(best, profile)
-        return Assignment(doc.key, best.id, prob, False)
+        return Assignment(profile.key, best.id, prob, False)
 
     def attach(self, doc: DocInput, story_id: int) -> Assignment:
         """Put a document into a known story without comparing (a reprint joins its original's
@@ -137,6 +152,7 @@ class StoryTracker:
         self.active[story.id] = story
         self.active.move_to_end(story.id)
         self._reindex(story)
+        self._index_vector(story)
 
     # -- internals -------------------------------------------------------------------------
     def _best_story(self, profile: Profile, exclude: frozenset[int] = frozenset()
@@ -163,14 +179,43 @@ class StoryTracker:
         return [self.active[sid] for sid in chosen]
 
     def _nearest_by_vector(self, vector: np.ndarray, taken: set[int], k: int = 5) -> list[int]:
-        ids = [sid for sid, s in self.active.items()
-               if s.vector_sum is not None and sid not in taken]
-        if not ids:
+        count = len(self._vector_ids)
+        if not count or self._vectors is None:
             return []
-        mat = np.stack([self.active[sid].vector_sum for sid in ids])  # type: ignore[misc]
-        sims = mat @ vector / np.maximum(np.linalg.norm(mat, axis=1), 1e-12)
-        top = np.argsort(-sims, kind="stable")[:k]
-        return [ids[i] for i in top]
+        sims = self._vectors[:count] @ vector
+        want = min(count, k + len(taken))
+        top = np.argpartition(-sims, want - 1)[:want] if want < count else np.arange(count)
+        top = top[np.lexsort((np.array([self._vector_ids[i] for i in top]), -sims[top]))]
+        return [self._vector_ids[i] for i in top if self._vector_ids[i] not in taken][:k]
+
+    def _index_vector(self, story: StoryState) -> None:
+        """Put the story's unit mean vector in its row of the lookup matrix."""
+        unit = story.mean_vector()
+        if unit is None:
+            return
+        matrix = self._vectors
+        if matrix is None:
+            matrix = np.zeros((64, len(unit)), dtype=np.float32)
+        row = self._vector_row.get(story.id)
+        if row is None:
+            if len(self._vector_ids) == len(matrix):
+                matrix = np.concatenate([matrix, np.zeros_like(matrix)])
+            row = self._vector_row[story.id] = len(self._vector_ids)
+            self._vector_ids.append(story.id)
+        matrix[row] = unit
+        self._vectors = matrix
+
+    def _unindex_vector(self, sid: int) -> None:
+        row = self._vector_row.pop(sid, None)
+        if row is None or self._vectors is None:
+            return
+        last = len(self._vector_ids) - 1
+        if row != last:  # the last row fills the gap
+            moved = self._vector_ids[last]
+            self._vectors[row] = self._vectors[last]
+            self._vector_ids[row] = moved
+            self._vector_row[moved] = row
+        self._vector_ids.pop()
 
     def _join(self, story: StoryState, profile: Profile) -> None:
         story.size += 1
@@ -194,9 +239,11 @@ class StoryTracker:
         if profile.day is not None:
             story.first_day = min(story.first_day or profile.day, profile.day)
             story.last_day = max(story.last_day or profile.day, profile.day)
+        story._norm = None
         self.active[story.id] = story
         self.active.move_to_end(story.id)
         self._reindex(story)
+        self._index_vector(story)
 
     def _reindex(self, story: StoryState) -> None:
         for term in self._indexed.pop(story.id, []):
@@ -227,6 +274,7 @@ class StoryTracker:
 
     def _drop(self, sid: int) -> StoryState:
         story = self.active.pop(sid)
+        self._unindex_vector(sid)
         self.expired.append(sid)
         for term in self._indexed.pop(sid, []):
             self.index[term].discard(sid)
