@@ -122,11 +122,7 @@ def doc_vectors(docs: Sequence[StreamDoc], encode: Encode, batch: int = 256) -> 
 def track(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray] | None,
           tracker: StoryTracker | None = None, language: str = "en") -> list[Assignment]:
     tracker = tracker or StoryTracker()
-    out = []
-    for i, d in enumerate(docs):
-        out.append(tracker.add(DocInput(d.key, d.text, d.title, language, d.day,
-                                        vectors[i] if vectors is not None else None)))
-    return out
+    return [tracker.add(d) for d in inputs(docs, vectors, language)]
 
 
 def inputs(docs: Sequence[StreamDoc], vectors: Sequence[np.ndarray] | None,

@@ -10,7 +10,8 @@ order). Each order gets the online pass and the split pass. Then:
 - the co-association of two documents is the share of orders that put them in one story;
 - average-link clustering over 1 − co-association, cut at `max_distance`, gives the stories.
 
-`max_distance` and the number of orders are chosen on ECB+ train by `narrascope train stories`.
+`max_distance` is chosen on ECB+ train by `narrascope train stories` for 10 orders (both are
+kept in ``models/stories.json``).
 Story ids are 1, 2, ... in the order of each story's first document in the input. The pass needs
 an n × n matrix, so batches above `MAX_DOCUMENTS` take one order only.
 """
