@@ -155,17 +155,9 @@ def _batch_plan(conn: Connection, undated: list[int], encoder: str,
     for i in range(0, len(undated), CHUNK):
         docs += [d for d in _load_docs(conn, undated[i:i + CHUNK], encoder)
                  if d.near_duplicate_of is None]
-    # the orders are fixed by the texts' hashes, not by store ids: the same documents get the
-    # same groups whatever order they were stored in
-    hashes: dict[int, str] = {}
-    for i in range(0, len(docs), CHUNK):
-        hashes.update((int(r.id), str(r.text_hash)) for r in conn.execute(
-            select(documents.c.id, documents.c.text_hash)
-            .where(documents.c.id.in_([d.id for d in docs[i:i + CHUNK]]))))
-    keys: dict[str, int] = {}
-    for d in docs:
-        key = hashes.get(d.id) or str(d.id)
-        keys[key if key not in keys else f"{key}:{d.id}"] = d.id
+    # the orders are fixed by the texts' hashes (unique in the store), not by store ids: the same
+    # documents get the same groups whatever order they were stored in
+    keys = {d.text_hash or str(d.id): d.id for d in docs}
     inputs = [DocInput(k, d.text, d.title, d.language, None, d.vector)
               for k, d in zip(keys, docs, strict=True)]
     leaders: dict[int, int] = {}
@@ -182,12 +174,13 @@ class _Doc:
     published: date | None
     near_duplicate_of: int | None
     vector: np.ndarray | None
+    text_hash: str = ""
 
 
 def _load_docs(conn: Connection, ids: list[int], encoder: str) -> list[_Doc]:
     rows = {int(r.id): r for r in conn.execute(
         select(documents.c.id, documents.c.text, documents.c.title, documents.c.language,
-               documents.c.published, documents.c.near_duplicate_of)
+               documents.c.published, documents.c.near_duplicate_of, documents.c.text_hash)
         .where(documents.c.id.in_(ids)))}
     lead: dict[int, list[int]] = {}
     for sent in conn.execute(select(sentences.c.id, sentences.c.document_id)
@@ -201,7 +194,7 @@ def _load_docs(conn: Connection, ids: list[int], encoder: str) -> list[_Doc]:
         r = rows[i]
         found = [vectors[s] for s in lead.get(i, []) if s in vectors]
         out.append(_Doc(i, r.text, r.title, r.language, r.published, r.near_duplicate_of,
-                        lead_vector(np.stack(found)) if found else None))
+                        lead_vector(np.stack(found)) if found else None, str(r.text_hash)))
     return out
 
 
@@ -214,7 +207,7 @@ class _Writer:
     """Collects one chunk's changes and writes them in the caller's transaction."""
 
     def __init__(self, conn: Connection, known: set[int], first_new_id: int,
-                 batch_stories: set[int] | None = None) -> None:
+                 batch_stories: set[int]) -> None:
         self.conn = conn
         self.seq = (conn.execute(select(func.max(story_documents.c.seq))).scalar() or 0) + 1
         # stored stories: every id below `first_new_id`, and those this run inserted
@@ -223,7 +216,7 @@ class _Writer:
         self.rows: dict[int, dict[str, object]] = {}
         self.members: list[dict[str, object]] = []
         self.where: dict[int, int] = {}  # document -> story, this run
-        self.batch_stories = batch_stories if batch_stories is not None else set()
+        self.batch_stories = batch_stories  # stories this run's undated batch groups went to
 
     def story_of(self, document_id: int) -> int | None:
         if document_id in self.where:
@@ -324,8 +317,8 @@ def _track_one(doc: _Doc, tracker: StoryTracker, writer: _Writer, report: TrackR
     group's first document's story (`leader`), any other goes through the online decision."""
     item = DocInput(str(doc.id), doc.text, doc.title, doc.language, doc.published, doc.vector)
     original = writer.story_of(doc.near_duplicate_of) if doc.near_duplicate_of else None
-    follows = leader is not None and leader != doc.id and original is None
-    followed = writer.story_of(leader) if follows and leader is not None else None
+    followed = writer.story_of(leader) \
+        if leader is not None and leader != doc.id and original is None else None
     if original is not None:
         found = tracker.attach(item, original)
         report.reprints += 1

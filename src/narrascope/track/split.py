@@ -19,8 +19,9 @@ The test, for a story of at least `min_size` documents with lead vectors:
 ``models/stories.json``. The part that holds the story's first document keeps the story's id; the
 other part gets a new id, so ids given before the pass keep pointing at the same event.
 
-Only batches without dates get this pass (`eval` on ECB+): in a dated stream the tracker stays
-online, and a story's documents never move once assigned.
+Only undated batches get this pass (`track/batch.py`: `eval` on ECB+, and the undated documents
+of an `analyze` run, before any of them is stored): in a dated stream the tracker stays online,
+and a story's documents never move once assigned.
 """
 
 from __future__ import annotations

@@ -78,10 +78,6 @@ class StoryState:
             self._norm = math.sqrt(sum(v * v for v in self.term_sum.values())) or 1.0
         return self._norm
 
-    def centroid(self) -> SparseVector:
-        norm = self.term_norm()
-        return {k: v / norm for k, v in self.term_sum.items()}
-
     def mean_vector(self) -> np.ndarray | None:
         if self.vector_sum is None:
             return None
