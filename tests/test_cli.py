@@ -117,3 +117,49 @@ def test_analyze_text_techniques_slice_the_text(db: str) -> None:
     for t in out["techniques"]:
         assert text[t["start"] : t["end"]] == t["text"]
         assert 0.0 <= t["score"] <= 1.0 and t["technique"]
+
+
+def test_analyze_text_casts_framed_actors_by_their_canonical_names(db: str,
+                                                                  tmp_path: Path) -> None:
+    from narrascope.detect.role_detector import roles_available
+
+    if not roles_available():
+        pytest.skip("role model not shipped")
+    text = ("Pyongyang, May 5 (KCNA) -- The respected General Secretary Kim Jong Un warmly "
+            "congratulated the heroic soldiers of the Korean People's Army on their great "
+            "victory. The U.S. imperialists and their puppet stooges staged another reckless "
+            "provocation against the DPRK. The General Secretary praised the Zorgan Group.")
+    code, out = cli_json(db, "analyze-text", input=text)
+    assert code == 0 and isinstance(out, dict)
+    roles = {e["text"]: e["role"] for e in out["entities"]}
+    assert roles.get("Kim Jong Un") == "Protagonist"
+    assert roles.get("United States") == "Antagonist"
+    assert "Pyongyang" not in roles and "KCNA" not in roles  # the dateline is no actor
+    kim = next(e for e in out["entities"] if e["text"] == "Kim Jong Un")
+    assert kim["actor_id"] == "kim-jong-un" and 0.0 < kim["score"] <= 1.0
+    assert [text[s:e] for s, e in kim["mentions"]] == ["Kim Jong Un", "General Secretary"]
+    # an analyst's own actors file adds to the shipped one
+    mine = tmp_path / "actors.toml"
+    mine.write_text('[[actor]]\nid = "zorgan"\nname = "Zorgan Group of Companies"\n'
+                    'kind = "organisation"\naliases = ["Zorgan Group"]\n', encoding="utf-8")
+    code, out = cli_json(db, "analyze-text", "--actors", str(mine), input=text)
+    assert code == 0 and isinstance(out, dict)
+    names = {e["text"]: e["actor_id"] for e in out["entities"]}
+    assert names["Kim Jong Un"] == "kim-jong-un"
+    assert "Zorgan Group" not in names  # if it is shown, it is under its canonical name
+
+
+def test_bad_actors_file_is_a_one_line_error(db: str, tmp_path: Path) -> None:
+    from narrascope.detect.role_detector import roles_available
+
+    if not roles_available():
+        pytest.skip("role model not shipped: --actors is not read")
+    bad = tmp_path / "actors.toml"
+    bad.write_text('[[actor]]\nid = "x"\nname = "X"\nkind = "planet"\n', encoding="utf-8")
+    result = run_cli(db, "analyze-text", "--actors", str(bad), input="Some text here.")
+    assert result.exit_code == 2
+    assert "actors.toml" in result.output and "kind" in result.output
+    assert "Traceback" not in result.output
+    result = run_cli(db, "analyze-text", "--actors", str(tmp_path / "none.toml"),
+                     input="Some text here.")
+    assert result.exit_code == 2 and "not found" in result.output

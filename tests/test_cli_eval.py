@@ -23,8 +23,8 @@ def test_tasks_are_listed(db: str) -> None:
     result = run_cli(db, "eval", "tasks", "--json")
     assert result.exit_code == 0
     names = [t["task"] for t in json.loads(result.stdout)]
-    assert names == ["ptc-si", "ptc-tc", "ru-si", "t10-st1", "t10-st2", "stories-ecbplus",
-                     "stories-allsides"]
+    assert names == ["ptc-si", "ptc-tc", "ru-si", "t10-st1", "t10-st2", "roles-real",
+                     "stories-ecbplus", "stories-allsides"]
 
 
 WITHOUT_MODEL = sorted(set(TASKS) - set(available_predictors()))

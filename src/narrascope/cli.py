@@ -42,6 +42,10 @@ codebook_option = click.option(
     "--codebook", "codebooks", multiple=True, type=click.Path(path_type=Path),
     help="Codebook TOML file of themes to match (repeatable).",
 )
+actors_option = click.option(
+    "--actors", "actors", multiple=True, type=click.Path(path_type=Path),
+    help="Actors TOML file that adds to (or overrides by id) the shipped one (repeatable).",
+)
 threshold_option = click.option(
     "--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
     help="Minimum calibrated score for a theme to count in a document.",
@@ -100,17 +104,18 @@ def ingest(obj: dict[str, Any], inputs: tuple[str, ...], source: str | None,
 @main.command()
 @codebook_option
 @threshold_option
+@actors_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
 @user_errors
 def analyze(obj: dict[str, Any], codebooks: tuple[Path, ...], threshold: float,
-            as_json: bool) -> None:
+            actors: tuple[Path, ...], as_json: bool) -> None:
     """Embed stored documents and run the detectors on those not yet analysed.
 
     Interrupted runs resume where they stopped; a new codebook or threshold re-analyses.
     """
     with pipeline.Context.open(_settings(obj)) as ctx:
-        result = pipeline.analyze(ctx, codebooks, threshold)
+        result = pipeline.analyze(ctx, codebooks, threshold, actors)
     if as_json:
         _print_json(result.to_json())
     else:
@@ -127,12 +132,13 @@ def analyze(obj: dict[str, Any], codebooks: tuple[Path, ...], threshold: float,
 @click.argument("file", required=False, default="-", type=click.File("r", encoding="utf-8"))
 @codebook_option
 @threshold_option
+@actors_option
 @click.option("--language", help="Language code, when you know it better than the detector.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
 @user_errors
 def analyze_text(obj: dict[str, Any], file: Any, codebooks: tuple[Path, ...], threshold: float,
-                 language: str | None, as_json: bool) -> None:
+                 actors: tuple[Path, ...], language: str | None, as_json: bool) -> None:
     """Analyse one text (FILE or standard input) without storing it."""
     from narrascope.textjson import analyze_text_json
 
@@ -142,7 +148,7 @@ def analyze_text(obj: dict[str, Any], file: Any, codebooks: tuple[Path, ...], th
     settings = _settings(obj)
     if len(text) > settings.max_text_chars:
         raise NarrascopeError(f"the text is over {settings.max_text_chars:,} characters")
-    result = analyze_text_json(text, codebooks, threshold, language)
+    result = analyze_text_json(text, codebooks, threshold, language, actors=actors)
     if as_json:
         _print_json(result)
         return

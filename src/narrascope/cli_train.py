@@ -133,6 +133,20 @@ def train_roles(languages: str) -> None:
     click.echo(f"roles: dev {json.dumps(_mean(result))}")
 
 
+@train_group.command("casing")
+@user_errors
+def train_casing() -> None:
+    """Count how often English words are written in lower case inside sentences, on public
+    English news (PTC, SemEval-2025 T10 EN, ECB+ train/dev, AllSides leads). Writes
+    models/casing-en.json, which the entity finder uses to tell names from title-case phrases."""
+    from narrascope.train.casing import train_casing as trainer
+
+    settings = Settings()
+    _needs(settings, "ptc_semeval2020t11")
+    result = trainer(settings.data_dir, PACKAGE_DIR / "models")
+    click.echo(f"casing: {result['words']} words written to {PACKAGE_DIR / 'models'}")
+
+
 def _mean(result: dict[str, Any]) -> Any:
     for key in ("mean", "dev_mean"):
         if key in result:

@@ -85,11 +85,12 @@ def ingest(
 
 
 def analyze(
-    ctx: Context, codebooks: Sequence[Path] = (), threshold: float = DEFAULT_THRESHOLD
+    ctx: Context, codebooks: Sequence[Path] = (), threshold: float = DEFAULT_THRESHOLD,
+    actors: Sequence[Path] = (),
 ) -> AnalyzeReport:
     """Run the detectors over documents not analysed yet, then put new documents into stories."""
     analyzer = Analyzer(ctx.store, ctx.encoder,
-                        standard_detectors(ctx.encoder, codebooks, threshold))
+                        standard_detectors(ctx.encoder, codebooks, threshold, actors=actors))
     with ctx.bar(0, "analyze", "doc") as bar:
         result = analyzer.run(progress=lambda n: _tick(bar, n),
                               on_start=lambda n: _reset(bar, n))

@@ -20,9 +20,11 @@ def analyze_text_json(
     encoder: Encoder | None = None,
     *,
     techniques: bool = True,
+    actors: Sequence[Path] = (),
 ) -> dict[str, Any]:
     encoder = encoder or Encoder()
-    detectors = standard_detectors(encoder, codebooks, threshold, techniques=techniques)
+    detectors = standard_detectors(encoder, codebooks, threshold, techniques=techniques,
+                                   actors=actors)
     result = analyze_text(text, encoder, detectors, LanguageIdentifier(), language)
     themes = [
         {"id": a.label, "label": a.extra.get("theme_label", a.label), "score": a.score,
@@ -42,6 +44,7 @@ def analyze_text_json(
     ]
     entities = [
         {"text": a.extra.get("entity", a.evidence), "kind": a.extra.get("entity_kind"),
+         "actor_id": a.extra.get("actor_id"),
          "start": a.start, "end": a.end, "role": a.label, "score": a.score,
          "fine_roles": [r[0] for r in a.extra.get("fine_roles", [])],  # type: ignore[attr-defined]
          "mentions": a.extra.get("mentions", []), "evidence": a.evidence}

@@ -1,72 +1,51 @@
-"""Entity mentions a document casts in roles: people, organisations, countries, armed forces.
+"""The named actors a document mentions: people, organisations, countries, armed forces,
+alliances and named groups, each with all its mentions, merged per document.
 
-Three sources, merged per document: the hand-written gazetteer (:mod:`entity_names`, every
-language), natasha's shipped Russian NER model (PER, ORG, LOC; its weights are inside the
-PyPI wheel, so nothing downloads), and, for scripts with capital letters, runs of capitalised
-words. Mentions of one entity ("Vladimir Putin", "Putin", "Путина") are grouped into one
-:class:`Entity`, so the role model can make one decision per entity.
+Sources, in order of trust:
+1. the actors file (:mod:`actors`): every alias in any language and, where the actor is named in
+   the document, its titles ("the General Secretary"); Russian aliases also on lemmas;
+2. per language: natasha's Russian NER (names put in the nominative), kiwipiepy's Korean proper
+   nouns marked as people, and for other scripts with capitals the name runs of
+   :mod:`entities_en`.
+Places are not actors: a place name ("Kim Il Sung Square", a Russian LOC that is no country in
+the actors file) is dropped with everything inside it; so are bare datelines ("Pyongyang,
+December 24 (KCNA) --") and names of unknown kind that are a single word.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from narrascope.detect.entity_names import GAZETTEER
+from narrascope.detect.actors import Actor, ActorCatalog, AliasMatch
+from narrascope.detect.entities_en import Casing, capitalised_runs
+from narrascope.detect.entities_ko import KoreanNames
+from narrascope.detect.entities_ru import RussianNames
 from narrascope.model import Sentence
 
-KINDS = ("person", "organisation", "country", "armed_forces", "other")
-# Letters, digits and the Indic combining marks (vowel signs, virama), which \w does not cover.
-_LETTER = r"[\w\u0900-\u0dff]"
-_WORD_START = re.compile(rf"(?<!{_LETTER}){_LETTER}")
-_WORD = re.compile(r"[^\W\d_][\w\u0900-\u0dff]*(?:['’-][\w\u0900-\u0dff]+)*")
-_CONNECTORS = {"of", "de", "da", "do", "dos", "das", "von", "der", "van", "al", "bin", "la",
-               "del", "на"}
-_ORG_WORDS = {
-    "ministry", "party", "council", "commission", "bank", "agency", "union", "organization",
-    "organisation", "institute", "university", "forum", "fund", "corporation", "company",
-    "committee", "parliament", "government", "court", "department", "association", "inc",
-    "corp", "news", "times", "post", "service", "office", "foundation", "министерство",
-    "партия", "совет", "комиссия", "правительство", "агентство", "банк", "фонд", "суд",
-    "министерството", "партията", "съвет", "комисия", "правителството", "ministério",
-    "partido", "conselho", "comissão", "governo", "tribunal", "agência", "fundação", "banco",
-}
-_ARMY_WORDS = {"army", "forces", "troops", "military", "armed", "армия", "войска", "армията",
-               "exército", "forças", "tropas"}
-_SKIP = {
-    "the", "a", "an", "this", "that", "these", "in", "on", "at", "but", "and", "or", "if", "as",
-    "for", "he", "she", "it", "we", "they", "i", "you", "his", "her", "their", "our", "mr",
-    "mrs", "ms", "dr", "january", "february", "march", "april", "may", "june", "july",
-    "august", "september", "october", "november", "december", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday", "но", "и", "в", "на", "по", "это",
-    "он", "она", "они", "мы", "а", "не", "о", "os", "um", "uma", "em", "no", "na", "se",
-    "е", "за", "от", "с", "той", "тя", "те", "ние", "however", "meanwhile", "later", "also",
-    "after", "before", "since", "while", "when", "then", "now", "still", "according", "despite",
-    "although", "during", "there", "here", "what", "why", "how", "who", "all", "some", "many",
-    "most", "both", "each", "every", "not", "yesterday", "today", "tomorrow", "last", "next",
-    "earlier", "instead", "thus", "so", "yet", "its", "my", "your", "однако", "также", "после",
-    "сегодня", "вчера", "затем", "тогда", "когда", "как", "что", "все", "по-видимому", "днес",
-    "след", "също", "hoje", "ontem", "depois", "antes", "também", "segundo",
-}
-_TITLES = {
-    "president", "prime", "minister", "chancellor", "secretary", "general", "senator",
-    "governor", "mayor", "king", "queen", "pope", "sir", "chairman", "ceo", "director",
-    "президент", "премьер", "министр", "канцлер", "генсек", "губернатор", "мэр", "глава",
-    "президентът", "премиерът", "министърът", "presidente", "ministro", "primeiro",
-}
-_MIN_NAME = 2
+KINDS = ("person", "organisation", "country", "armed_forces", "alliance", "group", "other")
+_CATALOG, _NER, _RUN = 0, 1, 2
+_TITLE_GAP = 30  # a title this close before its actor's own name is part of that mention
+_DATELINE = re.compile(
+    r"^[ \t]*(?:[A-Z][\w.' -]{1,40}|[А-ЯЁ][А-ЯЁа-яё.' -]{1,40}),?[ \t]+"
+    r"(?:\w+[ \t]+\d{1,2}|\d{1,2}[ \t]+\w+)\.?(?:[ \t,]+\d{4})?[ \t]*"
+    r"(?:\([^)\n]{1,40}\)[ \t]*(?:--|—|–|-)|(?:--|—|–|-)[ \t]*[^.\n]{1,40}\.)",
+    re.MULTILINE,
+)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 @dataclass(frozen=True)
 class Entity:
-    """One entity of a document and every mention of it (start, end exclusive)."""
+    """One actor of a document and every mention of it (start, end exclusive); `actor_id` is
+    its id in the actors file, when it is there."""
 
     name: str
     kind: str
     mentions: tuple[tuple[int, int], ...]
+    actor_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,217 +53,213 @@ class _Candidate:
     start: int
     end: int
     kind: str
-    key: str  # entities with the same key are merged
-    source: int  # 0 gazetteer, 1 NER model, 2 capitalised words: lower wins an overlap
+    key: str  # candidates with the same key are one entity
+    source: int
     name: str
+    actor: Actor | None = None
 
 
-def _compile_form(form: str) -> re.Pattern[str]:
-    """A form as a pattern matched at a word start (see the gazetteer's rules)."""
-    body = r"\s+".join(re.escape(part) for part in form.rstrip("*").split())
-    if not form.endswith("*"):
-        pattern = rf"{body}(?!{_LETTER})"
-    elif any("\uac00" <= c <= "\ud7a3" for c in form):  # Hangul: particles stay outside
-        pattern = rf"{body}(?={_LETTER}{{0,4}}(?!{_LETTER}))"
-    else:
-        pattern = rf"{body}{_LETTER}{{0,4}}(?!{_LETTER})"
-    cased = any(c.isupper() for c in form)
-    return re.compile(pattern, 0 if cased else re.IGNORECASE)
-
-
-_ENDINGS = re.compile(
-    r"(?:'s|’s|ами|ями|ого|его|ому|ему|ыми|ими|ой|ей|ом|ем|ам|ям|ах|ях|ую|юю|ая|яя|ые|ие|ый|ий"
-    r"|ым|им|ът|ят|та|то|те|а|я|у|ю|е|ы|и|о)$")
-
-
-def _stem(word: str) -> str:
-    """A crude stem that merges inflected forms (Путин, Путина, Путиным; Putin's)."""
-    word = word.lower().strip("'’-.")
-    stripped = _ENDINGS.sub("", word)
-    return stripped if len(stripped) >= 3 else word
+def datelines(text: str) -> list[tuple[int, int]]:
+    """Wire-service datelines at line starts: "Pyongyang, December 24 (KCNA) --",
+    "МОСКВА, 12 ноя — РИА Новости."."""
+    return [(m.start(), m.end()) for m in _DATELINE.finditer(text[:20_000])]
 
 
 class EntityFinder:
-    """Finds and groups entity mentions; holds the compiled gazetteer and, loaded on first
-    Russian text, natasha's NER model."""
+    """Finds and merges a document's actors; the language models load on first use."""
 
-    def __init__(self, use_ner: bool = True) -> None:
-        # forms indexed by their first two letters, lower-cased, tried at each word start
-        self._forms: dict[str, list[tuple[re.Pattern[str], str, str]]] = {}
-        for name, kind, forms in GAZETTEER:
-            for form in dict.fromkeys(forms):
-                self._forms.setdefault(form[:2].lower(), []).append(
-                    (_compile_form(form), name, kind))
-        self._use_ner = use_ner
-        self._ner: Any = None
+    def __init__(
+        self,
+        catalog: ActorCatalog | None = None,
+        casing: Casing | None = None,
+        use_ner: bool = True,
+    ) -> None:
+        self.catalog = catalog or ActorCatalog.load()
+        self.casing = casing or Casing()
+        self._russian = RussianNames()
+        self._korean = KoreanNames()
+        self._russian.available = self._korean.available = use_ner
 
     def find(self, text: str, language: str, sentences: Sequence[Sentence]) -> list[Entity]:
-        """The document's entities, in order of first mention."""
-        candidates = self._gazetteer_matches(text)
+        """The document's actors, in order of first mention."""
         language = (language or "").lower()
-        if language == "ru" and self._use_ner:
-            candidates += self._ner_matches(text)
-        if any(c.isupper() for c in text[:2000]):  # a script with capital letters
-            candidates += _capitalised(text, sentences)
-        return _group(_resolve_overlaps(candidates))
-
-    def _gazetteer_matches(self, text: str) -> list[_Candidate]:
-        found = []
-        for word in _WORD_START.finditer(text):
-            at = word.start()
-            for pattern, name, kind in self._forms.get(text[at:at + 2].lower(), ()):
-                m = pattern.match(text, at)
-                if m:
-                    found.append(_Candidate(at, m.end(), kind, "g:" + name, 0, name))
-        return found
-
-    def _load_ner(self) -> Any:
-        if self._ner is None:
-            try:
-                natasha = importlib.import_module("natasha")
-            except ImportError:  # the optional model is not installed: gazetteer and patterns
-                self._use_ner = False
-                return None
-            self._ner = (natasha, natasha.Segmenter(),
-                         natasha.NewsNERTagger(natasha.NewsEmbedding()))
-        return self._ner
-
-    def _ner_matches(self, text: str) -> list[_Candidate]:
-        loaded = self._load_ner()
-        if loaded is None:
-            return []
-        natasha, segmenter, tagger = loaded
-        doc = natasha.Doc(text)
-        doc.segment(segmenter)
-        doc.tag_ner(tagger)
-        kinds = {"PER": "person", "ORG": "organisation", "LOC": "other"}
-        found = []
-        for span in doc.spans:
-            surface = text[span.start:span.stop]
-            kind = kinds.get(span.type, "other")
-            found.append(_Candidate(span.start, span.stop, kind, _key(surface, kind), 1,
-                                    surface))
-        return found
-
-
-def _key(surface: str, kind: str) -> str:
-    words = _WORD.findall(surface)
-    if not words:
-        return "x:" + surface.lower()
-    if kind == "person":
-        return "p:" + _stem(words[-1])
-    return "o:" + " ".join(_stem(w) for w in words)
+        matches = self.catalog.match(text)
+        candidates: list[_Candidate] = []
+        places: list[tuple[int, int]] = list(datelines(text))
+        russian = language == "ru" or (not language and bool(_CYRILLIC.search(text[:2000])))
+        if russian:
+            matches += self._russian.alias_matches(text, self.catalog)
+        if russian and self._russian.available:
+            for name in self._russian.names(text):
+                if name.kind == "place":
+                    places.append((name.start, name.end))
+                else:
+                    candidates.append(
+                        _Candidate(
+                            name.start,
+                            name.end,
+                            name.kind,
+                            _name_key(name.name, name.kind),
+                            _NER,
+                            name.name,
+                        )
+                    )
+        elif language == "ko" or _HANGUL.search(text[:2000]):
+            candidates += [
+                _Candidate(n.start, n.end, n.kind, _name_key(n.name, n.kind), _NER, n.name)
+                for n in self._korean.names(text)
+            ]
+        elif any(c.isupper() for c in text[:2000]):
+            for run in capitalised_runs(text, sentences, self.casing):
+                if run.place:
+                    places.append((run.start, run.end))
+                else:
+                    candidates.append(
+                        _Candidate(
+                            run.start,
+                            run.end,
+                            run.kind,
+                            _name_key(run.name, run.kind),
+                            _RUN,
+                            run.name,
+                        )
+                    )
+        candidates += _catalog_candidates(matches, places)
+        kept = [c for c in candidates if not _inside_any(c, places) or c.source == _CATALOG]
+        return _group(_resolve_overlaps(kept))
 
 
-def _kind_of(words: Sequence[str]) -> str:
-    lowered = {w.lower() for w in words}
-    if lowered & _ARMY_WORDS:
-        return "armed_forces"
-    if lowered & _ORG_WORDS or (len(words) == 1 and words[0].isupper() and len(words[0]) > 1):
-        return "organisation"
-    if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
-        return "person"
-    return "other"
+def _inside_any(c: _Candidate, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= c.start and c.end <= e for s, e in spans)
 
 
-def _capitalised(text: str, sentences: Sequence[Sentence]) -> list[_Candidate]:
-    """Runs of capitalised words (with "of", "de", ... inside); a sentence-initial word counts
-    only where it is capitalised inside a sentence too, or a capitalised word follows it;
-    title-case headlines are skipped."""
-    spans = [list(_WORD.finditer(s.slice(text))) for s in sentences]
-    inside = {w.group() for words in spans for w in words[1:] if w.group()[0].isupper()}
-    found = []
-    for sentence, words in zip(sentences, spans, strict=True):
-        capital = [w.group()[0].isupper() and w.group().lower() not in _SKIP for w in words]
-        if len(words) >= 4 and sum(capital) > 0.6 * len(words) \
-                and not sentence.slice(text).endswith("."):
-            continue  # a title-case headline: nearly every word is capitalised
-        if capital and words[0].group() not in inside and not (len(words) > 1 and capital[1]):
-            capital[0] = False
-        run: list[re.Match[str]] = []
-        for i, word in enumerate(words):
-            if capital[i]:
-                if run and _gap(sentence.slice(text), run[-1], word):
-                    found += _run_candidate(run, sentence.start)
-                    run = []
-                run.append(word)
-            elif run and word.group().lower() in _CONNECTORS and i + 1 < len(words) \
-                    and capital[i + 1]:
-                run.append(word)
-            else:
-                found += _run_candidate(run, sentence.start)
-                run = []
-        found += _run_candidate(run, sentence.start)
-    return found
+def _catalog_candidates(
+    matches: list[AliasMatch], blocked: Sequence[tuple[int, int]]
+) -> list[_Candidate]:
+    """Alias matches, and title matches of actors the document names by an alias (a title right
+    before its actor's name is left out: the name is the mention)."""
+    aliases = [m for m in matches if not m.title and not _blocked(m, blocked)]
+    named = {m.actor.id for m in aliases}
+    out = [
+        _Candidate(
+            m.start, m.end, _kind(m.actor), "a:" + m.actor.id, _CATALOG, m.actor.name, m.actor
+        )
+        for m in aliases
+    ]
+    for m in matches:
+        if not m.title or m.actor.id not in named or _blocked(m, blocked):
+            continue
+        if any(a.actor.id == m.actor.id and 0 <= a.start - m.end <= _TITLE_GAP for a in aliases):
+            continue
+        out.append(
+            _Candidate(
+                m.start, m.end, _kind(m.actor), "a:" + m.actor.id, _CATALOG, m.actor.name, m.actor
+            )
+        )
+    return out
 
 
-def _gap(sentence: str, before: re.Match[str], after: re.Match[str]) -> bool:
-    """Whether anything but a single space separates two words."""
-    return sentence[before.end():after.start()] not in (" ", "-")
+def _blocked(m: AliasMatch, spans: Sequence[tuple[int, int]]) -> bool:
+    """Inside a place name or a dateline, but not the whole of it (what the actors file names
+    is an actor, whatever a NER model calls it)."""
+    return any(s <= m.start and m.end <= e and (m.end - m.start) < (e - s) for s, e in spans)
 
 
-def _run_candidate(run: Sequence[re.Match[str]], offset: int) -> list[_Candidate]:
-    titles = [i for i, w in enumerate(run[:-1]) if w.group().lower() in _TITLES]
-    if titles:  # "Russian President Vladimir Putin": the name starts after the title
-        run = run[titles[-1] + 1:]
-    while run and run[-1].group().lower() in _CONNECTORS:
-        run = run[:-1]
-    if not run:
-        return []
-    words = [w.group() for w in run]
-    if len(words) == 1 and len(words[0]) < _MIN_NAME:
-        return []
-    start, end = offset + run[0].start(), offset + run[-1].end()
-    kind = _kind_of(words)
-    return [_Candidate(start, end, kind, _key(" ".join(words), kind), 2, " ".join(words))]
+def _kind(actor: Actor) -> str:
+    return actor.kind
+
+
+def _name_key(name: str, kind: str) -> str:
+    words = [w.lower().strip(".'’") for w in name.split()]
+    return ("p:" if kind == "person" else "o:") + " ".join(words)
 
 
 def _resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Keep the longest of overlapping candidates (the lowest source on a tie), except that a
-    run of capitalised words never overrides the gazetteer, and a longer name around a
-    gazetteer person ("Vladimir Putin" around "Putin") takes that person's identity."""
-    gazetteer = [c for c in candidates if c.source == 0]
-    out = []
+    """One candidate per stretch of text. The actors file wins over a name found by a model or
+    by capitals, except that a body's name around a country ("Ministry of Foreign Affairs of
+    the DPRK", "Министерство обороны России") stays whole, the country inside it kept as a
+    mention of the country; otherwise the longest wins."""
+    catalog = [c for c in candidates if c.source == _CATALOG]
+    out = [c for c in candidates if c.source == _CATALOG]
+    dropped: set[int] = set()
     for c in candidates:
-        inner = [g for g in gazetteer if c.source > 0 and g.start < c.end and c.start < g.end]
-        person = next((g for g in inner if g.kind == "person" and c.kind in ("person", "other")
-                       and c.start <= g.start and g.end <= c.end), None)
-        if person is not None:  # start after a place or body that precedes the name
-            start = max([c.start] + [g.end for g in inner
-                                     if g.kind != "person" and g.end <= person.start])
-            start += start > c.start  # the one space or hyphen between the words of a run
-            out.append(_Candidate(start, c.end, "person", person.key, 0, person.name))
-        elif not (inner and c.source == 2):
+        if c.source == _CATALOG:
+            continue
+        inner = [i for i, k in enumerate(catalog) if k.start < c.end and c.start < k.end]
+        if not inner:
             out.append(c)
-    ranked = sorted(out, key=lambda c: (-(c.end - c.start), c.source, c.start))
+            continue
+        around = all(
+            c.start <= catalog[i].start
+            and catalog[i].end <= c.end
+            and (catalog[i].end - catalog[i].start) < (c.end - c.start)
+            and catalog[i].kind in ("country", "alliance")
+            for i in inner
+        )
+        if around and c.kind in ("organisation", "armed_forces"):
+            out.append(c)
+            dropped.update(id(catalog[i]) for i in inner)
+    out = [c for c in out if id(c) not in dropped]
+    ranked = sorted(out, key=lambda c: (c.source != _CATALOG, -(c.end - c.start), c.start))
     kept: list[_Candidate] = []
     for c in ranked:
         if all(c.end <= k.start or c.start >= k.end for k in kept):
             kept.append(c)
-    return sorted(kept, key=lambda c: c.start)
+    # a country inside a body's name stays a mention of the country
+    nested = [
+        c
+        for c in catalog
+        if c.kind in ("country", "alliance")
+        and all(c is not k for k in kept)
+        and any(
+            k.start <= c.start and c.end <= k.end and k.kind in ("organisation", "armed_forces")
+            for k in kept
+        )
+    ]
+    return sorted(kept + nested, key=lambda c: c.start)
 
 
 def _group(candidates: list[_Candidate]) -> list[Entity]:
-    """One entity per key; a single capitalised word that is the surname of a person found in
-    the same document joins that person."""
-    people = {c.key for c in candidates if c.kind == "person"}
+    """One entity per key; a one-word name joins the only person of the document whose first
+    or last name it is; one-word names of unknown kind are left out."""
+    people: dict[str, list[str]] = {}
+    for c in candidates:
+        if c.kind == "person" and c.source != _CATALOG and len(c.name.split()) > 1:
+            words = c.name.split()
+            for w in (words[0], words[-1]):
+                people.setdefault(w.lower(), []).append(c.key)
     groups: dict[str, list[_Candidate]] = {}
     for c in candidates:
         key = c.key
-        if c.kind == "other" and key.startswith("o:") and "p:" + key[2:] in people:
-            key = "p:" + key[2:]
+        if c.source != _CATALOG and len(c.name.split()) == 1:
+            owners = set(people.get(c.name.lower(), ()))
+            if len(owners) == 1:
+                key = owners.pop()
+            elif c.kind == "other":
+                continue
         groups.setdefault(key, []).append(c)
     entities = []
     for members in groups.values():
-        kinds = {m.kind for m in members}
-        kind = next((k for k in KINDS if k in kinds), "other")
-        gazetteer = [m.name for m in members if m.source == 0]
-        name = gazetteer[0] if gazetteer else max((m.name for m in members), key=len)
-        entities.append(Entity(name, kind, tuple((m.start, m.end) for m in members)))
+        first = members[0]
+        actor = next((m.actor for m in members if m.actor is not None), None)
+        if actor is not None:
+            name, kind = actor.name, actor.kind
+        else:
+            name = max((m.name for m in members), key=len)
+            kinds = {m.kind for m in members}
+            kind = next((k for k in KINDS if k in kinds), first.kind)
+        if kind == "other":
+            continue
+        entities.append(
+            Entity(
+                name, kind, tuple((m.start, m.end) for m in members), actor.id if actor else None
+            )
+        )
     return entities
 
 
-def find_entities(text: str, language: str, sentences: Sequence[Sentence],
-                  finder: EntityFinder | None = None) -> list[Entity]:
-    """The entities of one document; pass a long-lived `finder` to load the NER model once."""
+def find_entities(
+    text: str, language: str, sentences: Sequence[Sentence], finder: EntityFinder | None = None
+) -> list[Entity]:
+    """The actors of one document; pass a long-lived `finder` to load the models once."""
     return (finder or EntityFinder()).find(text, language, sentences)

@@ -1,14 +1,15 @@
 """Features of an entity mention for the role model, shared by training and prediction.
 
-Per mention: the encoder vector of its sentence (from the vectors the pipeline already has), the
-encoder vector of the mention string, the document vector (mean of its sentence vectors), a few
-dense cues, and hashed lexical features: the mention's words and character 3-5-grams (who it
-is) and the five words on each side of it within its sentence (what is said about it).
+Only what the text says around the mention, with the mention masked (issue #14): the encoder
+vector of its sentence (from the vectors the pipeline already has), counts of framing cues near
+it and in its sentence (:mod:`framing`), where it stands in the document, and hashed context
+words: up to six words on each side within its sentence, the two nearest marked as such. The
+mention's own words, characters and vector are not features: who an actor is must not decide
+how a text casts it.
 """
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from narrascope.detect.framing import FEATURE_NAMES, Context, FramingLexicon, context_of
 from narrascope.model import Sentence
 
 FloatArray = npt.NDArray[np.float32]
@@ -24,13 +26,9 @@ IntArray = npt.NDArray[np.int64]
 HASH_BITS = 16
 HASH_DIM = 1 << HASH_BITS
 DIMENSIONS = 512
-SKETCH_DIM = 1024  # the document's word set, as a signed count sketch
-LANGUAGES = ("bg", "en", "hi", "pt", "ru")  # the training languages, one dense cue each
-DENSE_NAMES = ("log_repeats", "position", "in_first_sentence", "log_chars", "capitalised",
-               *(f"lang_{code}" for code in LANGUAGES))
-_WORD = re.compile(r"\w+")
-_WINDOW = 5
-_SPACES = re.compile(r"\s+")
+LANGUAGES = ("bg", "en", "hi", "pt", "ru", "ko")  # a flag each (not who the actor is)
+DENSE_NAMES = ("position", "in_first_sentence", "log_repeats",
+               *(f"lang_{code}" for code in LANGUAGES), *FEATURE_NAMES)
 
 
 class TextEncoder(Protocol):
@@ -43,12 +41,11 @@ class TextEncoder(Protocol):
 class MentionFeatures:
     """The features of a document's mentions, one row each."""
 
-    sentence_index: list[int]          # the sentence each mention is in
-    dense: FloatArray                  # (n, 512 + 512 + len(DENSE_NAMES)): sentence, mention, cues
-    doc_vector: FloatArray             # (512,) the document vector (for the neighbour memory)
-    doc_sketch: FloatArray             # (SKETCH_DIM,) the document's words (ditto)
-    mention_vectors: FloatArray        # (n, 512)
+    sentence_index: list[int]                  # the sentence each mention is in
+    dense: FloatArray                          # (n, 512 + len(DENSE_NAMES))
     hashed: list[tuple[IntArray, FloatArray]]  # per mention: bucket indices and values
+    cues: FloatArray                           # (n, len(FEATURE_NAMES)) raw cue counts
+    identity: list[tuple[IntArray, FloatArray]]  # per mention: its own words and characters
 
 
 def mention_sentence(sentences: Sequence[Sentence], start: int) -> int:
@@ -59,16 +56,27 @@ def mention_sentence(sentences: Sequence[Sentence], start: int) -> int:
     return int(np.argmin([min(abs(s.start - start), abs(s.end - start)) for s in sentences]))
 
 
-def lexical(text: str, start: int, end: int, sentence: Sentence) -> list[str]:
-    """The mention's words and char n-grams, and the words around it in its sentence."""
-    mention = _SPACES.sub(" ", text[start:end].lower()).strip()
-    padded = f" {mention} "
-    feats = ["m:" + w for w in _WORD.findall(mention)]
-    feats += ["c:" + padded[i:i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
-    before = _WORD.findall(text[sentence.start:max(start, sentence.start)].lower())
-    after = _WORD.findall(text[min(end, sentence.end):sentence.end].lower())
-    feats += ["b:" + w for w in before[-_WINDOW:]] + ["a:" + w for w in after[:_WINDOW]]
+def lexical(context: Context) -> list[str]:
+    """Hashed-feature names of the words around a mention (never the mention's own)."""
+    feats = ["bias"]
+    feats += ["b:" + w for w in context.before] + ["a:" + w for w in context.after]
+    if context.before:
+        feats.append("b1:" + context.before[-1])
+    if context.after:
+        feats.append("a1:" + context.after[0])
+    if len(context.before) >= 2:
+        feats.append("b2:" + " ".join(context.before[-2:]))
     return feats
+
+
+def identity_features(mention: str) -> list[str]:
+    """Who the mention is: its words and character 3-5-grams. Used only by the identity prior,
+    which may break ties in the role of a given mention (see `roles.RoleConfig`)."""
+    mention = " ".join(mention.lower().split())
+    padded = f" {mention} "
+    feats = ["m:" + w for w in mention.split()]
+    feats += ["c:" + padded[i:i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
+    return feats or ["m:"]
 
 
 def hashed_row(feats: Sequence[str]) -> tuple[IntArray, FloatArray]:
@@ -79,54 +87,28 @@ def hashed_row(feats: Sequence[str]) -> tuple[IntArray, FloatArray]:
     return buckets, values
 
 
-def _cues(text: str, language: str, start: int, end: int, index: int,
-          n_sentences: int) -> list[float]:
-    mention = text[start:end]
-    return [float(np.log1p(text.count(mention))), index / max(n_sentences, 1),
-            float(index == 0), float(np.log1p(len(mention))), float(mention[:1].isupper()),
-            *(float((language or "").lower() == code) for code in LANGUAGES)]
-
-
-def document_vector(vectors: np.ndarray) -> FloatArray:
-    """The normalised mean of a document's sentence vectors (zeros for an empty document)."""
-    if len(vectors) == 0:
-        return np.zeros(DIMENSIONS, dtype=np.float32)
-    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
-    out: FloatArray = mean / max(float(np.linalg.norm(mean)), 1e-12)
-    return out
-
-
-def document_sketch(text: str) -> FloatArray:
-    """The set of the document's lower-cased words, each hashed to a bucket with a sign, as a
-    unit vector: its dot products approximate the cosine of two documents' word sets (and,
-    unlike the words, it cannot be read back)."""
-    out = np.zeros(SKETCH_DIM, dtype=np.float32)
-    for word in set(_WORD.findall(text.lower())):
-        h = zlib.crc32(word.encode("utf-8"))
-        out[h % SKETCH_DIM] += 1.0 if (h >> 20) & 1 else -1.0
-    norm = float(np.linalg.norm(out))
-    return out / norm if norm else out
-
-
 def mention_features(text: str, language: str, mentions: Sequence[tuple[int, int]],
                      sentences: Sequence[Sentence], vectors: np.ndarray,
-                     encoder: TextEncoder) -> MentionFeatures:
+                     lexicon: FramingLexicon) -> MentionFeatures:
     """Features of each mention (start, end exclusive) of one document; `vectors` are the
-    encoder vectors of `sentences`, and each distinct mention string is encoded once."""
-    strings = [_SPACES.sub(" ", text[s:e]).strip() for s, e in mentions]
-    unique = list(dict.fromkeys(strings))
-    encoded = np.asarray(encoder.encode(unique), dtype=np.float32).reshape(len(unique), -1)
-    row = {t: i for i, t in enumerate(unique)}
-    mention_vecs: FloatArray = encoded[[row[t] for t in strings]] if strings else \
-        np.zeros((0, DIMENSIONS), dtype=np.float32)
-    indices, dense, hashed = [], [], []
-    for (start, end), mention_vec in zip(mentions, mention_vecs, strict=True):
+    encoder vectors of `sentences`."""
+    indices, dense, hashed, cues, identity = [], [], [], [], []
+    for start, end in mentions:
         i = mention_sentence(sentences, start)
         indices.append(i)
-        cues = _cues(text, language, start, end, i, len(sentences))
-        dense.append(np.concatenate([vectors[i], mention_vec, np.array(cues, np.float32)]))
-        hashed.append(hashed_row(lexical(text, start, end, sentences[i])))
-    width = 2 * DIMENSIONS + len(DENSE_NAMES)
-    matrix = np.array(dense, dtype=np.float32).reshape(len(mentions), width)
-    return MentionFeatures(indices, matrix, document_vector(vectors), document_sketch(text),
-                           mention_vecs, hashed)
+        sentence = sentences[i]
+        context = context_of(text, start, end, sentence.start, sentence.end)
+        counts = lexicon.counts(context, language)
+        raw = [counts[name] for name in FEATURE_NAMES]
+        cues.append(raw)
+        place = [i / max(len(sentences), 1), float(i == 0),
+                 float(np.log1p(text.count(text[start:end]))),
+                 *(float((language or "").lower() == code) for code in LANGUAGES)]
+        dense.append(np.concatenate([vectors[i], np.array(place + list(np.log1p(raw)),
+                                                          dtype=np.float32)]))
+        hashed.append(hashed_row(lexical(context)))
+        identity.append(hashed_row(identity_features(text[start:end])))
+    width = DIMENSIONS + len(DENSE_NAMES)
+    return MentionFeatures(indices, np.array(dense, dtype=np.float32).reshape(-1, width), hashed,
+                           np.array(cues, dtype=np.float32).reshape(-1, len(FEATURE_NAMES)),
+                           identity)

@@ -26,16 +26,18 @@ def standard_detectors(
     threshold: float = DEFAULT_THRESHOLD,
     *,
     techniques: bool = True,
+    actors: Sequence[Path] = (),
 ) -> list[Detector]:
     """The shipped detectors (persuasion techniques, narratives, entity roles: each when its
-    model is present) and the codebook themes, when a codebook is given."""
+    model is present) and the codebook themes, when a codebook is given; `actors` files add to
+    the shipped actors file."""
     found: list[Detector] = []
     if techniques and techniques_available():
         found.append(create(TECHNIQUES, encoder=encoder))
     if narratives_available():
         found.append(create(NARRATIVES, encoder=encoder))
     if roles_available():
-        found.append(create(ROLES, encoder=encoder))
+        found.append(create(ROLES, encoder=encoder, actors=actors))
     if codebooks:
         book = load_codebooks(list(codebooks))
         found.append(create(THEMES, codebook=book, encoder=encoder, threshold=threshold))

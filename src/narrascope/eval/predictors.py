@@ -82,6 +82,12 @@ def predict_stories(task: Task, input_path: Path, out: Path, _m: Path | None) ->
     return Prediction(out, predict_file(task.name, input_path, out))
 
 
+def predict_roles_real(task: Task, input_path: Path, out: Path, _m: Path | None) -> Prediction:
+    from narrascope.eval.roles_real import predict_file
+
+    return Prediction(out, predict_file(input_path, out))
+
+
 def register_builtin() -> None:
     from narrascope.detect.narrative_detector import narratives_available
     from narrascope.detect.role_detector import roles_available
@@ -93,6 +99,7 @@ def register_builtin() -> None:
         PREDICTORS.setdefault("t10-st2", predict_narratives)
     if roles_available():
         PREDICTORS.setdefault("t10-st1", predict_roles)
+        PREDICTORS.setdefault("roles-real", predict_roles_real)
     if techniques_available():
         PREDICTORS.setdefault("ptc-si", predict_spans)
         PREDICTORS.setdefault("ru-si", predict_spans)

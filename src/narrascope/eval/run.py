@@ -31,6 +31,13 @@ PREDICTORS: dict[str, Predictor] = {}
 
 def gold_file(task: Task, data_dir: Path, split: str, lang: str | None) -> Path:
     """The public gold file of a task's split, in the task's official single-file format."""
+    if task.name == "roles-real":
+        from narrascope.eval import roles_real
+
+        folder = Path(tempfile.mkdtemp(prefix="narrascope-gold-"))
+        return roles_real.write_gold(
+            roles_real.load_documents(data_dir, split, _real_languages(lang)),
+            folder / f"roles-real-{split}.gold.jsonl")
     if task.name.startswith("stories-"):
         from narrascope.eval.stories_task import split_docs, write_gold
 
@@ -58,6 +65,16 @@ def gold_file(task: Task, data_dir: Path, split: str, lang: str | None) -> Path:
         raise NarrascopeError(f"{path}: not found; set NARRASCOPE_DATA to the folder that holds "
                               f"{task.dataset}/")
     return path
+
+
+def _real_languages(lang: str | None) -> tuple[str, ...]:
+    from narrascope.eval.roles_real import LANGUAGES
+
+    if lang is None:
+        return LANGUAGES
+    if lang.lower() not in LANGUAGES:
+        raise NarrascopeError(f"roles-real --lang {lang}: use one of {', '.join(LANGUAGES)}")
+    return (lang.lower(),)
 
 
 def read_folder(folder: Path, read: Callable[[Path], dict[str, str]], what: str
@@ -103,6 +120,13 @@ def predict(task: Task, input_path: Path, out: Path, mentions: Path | None) -> P
 def input_path(task: Task, data_dir: Path, split: str, lang: str | None) -> Path:
     """The folder (or file) of articles a split's predictions are made for."""
     root = data_dir / task.dataset
+    if task.name == "roles-real":
+        from narrascope.eval import roles_real
+
+        folder = Path(tempfile.mkdtemp(prefix="narrascope-input-"))
+        return roles_real.write_input(
+            roles_real.load_documents(data_dir, split, _real_languages(lang)),
+            folder / f"roles-real-{split}.jsonl")
     if task.name.startswith("stories-"):
         from narrascope.eval.stories_task import split_docs, write_input
 

@@ -72,6 +72,12 @@ def _score_t10_st2(gold: Path, pred: Path, data: Path) -> dict[str, Any]:
     return t10.score_st2(t10.read_st2(gold), t10.read_st2(pred), narratives, subnarratives)
 
 
+def _score_roles_real(gold: Path, pred: Path, _data: Path) -> dict[str, Any]:
+    from narrascope.eval.roles_real import score_file
+
+    return score_file(gold, pred)
+
+
 def _score_stories(gold: Path, pred: Path, _data: Path) -> dict[str, Any]:
     from narrascope.eval.stories_task import score_file
 
@@ -104,6 +110,11 @@ TASKS: dict[str, Task] = {
              _score_t10_st2, T10_LANGUAGES, model_issue="#5",
              published=(Published("f1_fine", 0.43, "COGNAC (LLM prompting, 2nd at deadline)",
                                   "test; F1@coarse 0.55", lang="EN"),)),
+        Task("roles-real", "entity roles on real state media (KCNA, Rodong Sinmun, Korean New "
+             "Year editorials, the project's own RIA/TASS-style Russian texts), annotated by the "
+             "project: main-role accuracy over the annotated actors, per language", ".",
+             ("main_role_accuracy", "min_language_accuracy"), _score_roles_real,
+             model_issue="#14"),
         Task("stories-ecbplus", "ECB+ documents of a split clustered into stories (gold: the "
              "seminal event, `subtopic`), fed online in a fixed shuffled order", "ecbplus",
              STORY_METRICS, _score_stories, model_issue="#6"),

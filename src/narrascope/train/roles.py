@@ -1,17 +1,17 @@
 """Training of the entity-role model (SemEval-2025 Task 10, subtask 1), numpy only.
 
 Reads the train split of each language, encodes every document's sentences as the pipeline does,
-fits the main- and fine-role softmax regressions, chooses the decoding settings (share of the
-neighbour memory, its temperature, when to add a second fine role) on five folds of train
-documents, refits on all of train, scores dev with the shipped prediction path and writes
-``roles.npz`` + ``roles.json`` with the dev scores and the quality gate's floors.
+and featurises two kinds of mentions: those the annotators cast (their roles) and those of the
+actors narrascope finds but the annotators did not cast ("not framed"). Fits the main (roles +
+not framed) and fine softmax regressions, measures them on five held-out folds of train
+documents, refits on all of train, scores dev with the shipped prediction path, chooses the
+abstention threshold and the score calibration on the dev part of the project's real-material
+set (`roles-real`, when its texts are there) and writes ``roles.npz`` + ``roles.json``.
 """
 
 from __future__ import annotations
 
-import itertools
 import time
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,50 +19,37 @@ from typing import Any
 
 import numpy as np
 
+from narrascope.detect.entities import EntityFinder
+from narrascope.detect.framing import FramingLexicon
 from narrascope.detect.roles import (
     Layer,
-    Memory,
     RoleConfig,
     RoleModel,
     decode,
     predict_mentions,
-    softmax,
 )
 from narrascope.detect.roles_features import (
     HASH_DIM,
     FloatArray,
     IntArray,
     TextEncoder,
-    mention_features,
 )
 from narrascope.errors import NarrascopeError
+from narrascope.eval.roles_real import RealDocument, score_documents
 from narrascope.eval.t10 import LANGUAGES, Mention, roles, score_st1, t10_split
-from narrascope.nlp.segment import split_sentences
+from narrascope.train.roles_calibration import fit_entity_head
+from narrascope.train.roles_data import (
+    FOLDS,
+    REAL_FOLDS,
+    TrainingSet,
+    fold_of,
+    training_set,
+)
 
-FOLDS = 5
 FLOOR_SLACK = 0.02
 FLOOR_METRICS = ("emr", "main_role_accuracy")
-# The decoding grid searched on held-out train folds.
-NEIGHBOUR_WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
-FINE_NEIGHBOUR_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4)
-TEMPERATURES = (0.05, 0.1)
-SECOND_FINE = (0.7, 2.0)
-
-
-@dataclass
-class TrainingSet:
-    """Features and gold roles of the training mentions."""
-
-    dense: FloatArray                                 # (n, d)
-    hashed: list[tuple[IntArray, FloatArray]]         # per mention
-    mention_vectors: FloatArray                       # (n, 512)
-    doc_vectors: FloatArray                           # (documents, 512)
-    doc_sketches: FloatArray                          # (documents, SKETCH_DIM)
-    doc_index: IntArray                               # (n,)
-    main: IntArray                                    # (n,) main-role index
-    fine: FloatArray                                  # (n, fine roles), rows sum to 1
-    languages: list[str]                              # per mention
-    fold: IntArray                                    # (n,) held-out fold of its document
+IDENTITY_WEIGHTS = (0.0, 0.25, 0.5)  # "identity may only break ties": at most half the weight
+REAL_WEIGHT = 3.0  # weight of a roles-real dev mention against a SemEval one
 
 
 # ---------------------------------------------------------------- softmax regression
@@ -179,135 +166,89 @@ def _lbfgs(f: Callable[[np.ndarray], tuple[float, np.ndarray]], theta: np.ndarra
 # ---------------------------------------------------------------- data
 
 
-def _fold(language: str, article_id: str) -> int:
-    return zlib.crc32(f"{language}/{article_id}".encode()) % FOLDS
-
-
-def training_set(data_dir: Path, languages: Sequence[str], encoder: TextEncoder,
-                 mains: Sequence[str], fines: Sequence[str],
-                 say: Callable[[str], None]) -> TrainingSet:
-    """Every train mention of `languages`, featurised as at prediction time."""
-    parts: dict[str, list[Any]] = {key: [] for key in (
-        "dense", "hashed", "mention_vectors", "doc_vectors", "doc_sketches", "doc_index",
-        "main", "fine",
-        "languages", "fold")}
-    for language in languages:
-        split = t10_split(data_dir, "train", language)
-        by_article: dict[str, list[Mention]] = {}
-        for m in split.mentions:
-            by_article.setdefault(m.article_id, []).append(m)
-        say(f"{language}: encoding {len(by_article)} documents, {len(split.mentions)} mentions")
-        for article_id, mentions in sorted(by_article.items()):
-            text = split.documents[article_id]
-            sentences = split_sentences(text, language.lower())
-            vectors = np.asarray(encoder.encode([s.slice(text) for s in sentences]),
-                                 dtype=np.float32)
-            spans = [(m.start, min(m.end + 1, len(text))) for m in mentions]
-            feats = mention_features(text, language, spans, sentences, vectors, encoder)
-            parts["doc_index"] += [len(parts["doc_vectors"])] * len(mentions)
-            parts["doc_vectors"].append(feats.doc_vector)
-            parts["doc_sketches"].append(feats.doc_sketch)
-            parts["dense"].append(feats.dense)
-            parts["hashed"] += feats.hashed
-            parts["mention_vectors"].append(feats.mention_vectors)
-            for m in mentions:
-                parts["main"].append(mains.index(str(m.main_role)))
-                row = np.zeros(len(fines), dtype=np.float32)
-                known = [f for f in m.fine_roles if f in fines]
-                for f in known:
-                    row[fines.index(f)] = 1.0 / len(known)
-                parts["fine"].append(row)
-                parts["languages"].append(language)
-                parts["fold"].append(_fold(language, article_id))
-    if not parts["main"]:
-        raise NarrascopeError(f"{data_dir}: no subtask-1 training mentions for "
-                              f"{', '.join(languages)}")
-    return TrainingSet(np.concatenate(parts["dense"]), parts["hashed"],
-                       np.concatenate(parts["mention_vectors"]), np.array(parts["doc_vectors"]),
-                       np.array(parts["doc_sketches"]), np.array(parts["doc_index"]),
-                       np.array(parts["main"]), np.array(parts["fine"]), parts["languages"],
-                       np.array(parts["fold"]))
-
-
-# ---------------------------------------------------------------- fitting and choosing
+# ---------------------------------------------------------------- fitting and measuring
 
 
 def _fit_layers(data: TrainingSet, rows: np.ndarray, cfg: RoleConfig,
-                n_mains: int) -> dict[str, Layer]:
+                n_main: int) -> dict[str, Layer]:
     hashed = _Sparse.of([data.hashed[i] for i in rows])
-    main_targets = np.eye(n_mains)[data.main[rows]]
+    main_targets = np.eye(n_main + 1)[data.main[rows]]
+    weights = np.where(data.main[rows] == n_main, cfg.none_weight, 1.0) * data.weight[rows]
     fine_targets = data.fine[rows].astype(np.float64)
     fine_weight = (fine_targets.sum(axis=1) > 0).astype(np.float64)
-    weights = np.ones(len(rows))
+    cast = rows[(data.main[rows] < n_main) & (data.real_document[rows] < 0)]
+    identity = _Sparse.of([data.identity[i] for i in cast])
+    empty = np.zeros((len(cast), 0))
     return {"main": fit_softmax(data.dense[rows], hashed, main_targets, weights, cfg.c_main),
             "fine": fit_softmax(data.dense[rows], hashed, fine_targets, fine_weight,
-                                cfg.c_fine)}
+                                cfg.c_fine),
+            "identity_main": fit_softmax(empty, identity, np.eye(n_main)[data.main[cast]],
+                                         np.ones(len(cast)), cfg.c_main),
+            "identity_fine": fit_softmax(empty, identity, data.fine[cast].astype(np.float64),
+                                         np.ones(len(cast)), cfg.c_fine)}
 
 
-def _memory(data: TrainingSet, n_mains: int) -> Memory:
-    return Memory(data.mention_vectors, data.doc_vectors, data.doc_sketches, data.doc_index,
-                  np.eye(n_mains, dtype=np.float32)[data.main], data.fine)
+def _layer_probabilities(name: str, layer: Layer, data: TrainingSet,
+                         rows: np.ndarray) -> FloatArray:
+    if name.startswith("identity"):
+        return layer.of(np.zeros((len(rows), 0)), [data.identity[i] for i in rows])
+    return layer.of(data.dense[rows], [data.hashed[i] for i in rows])
 
 
-def _layer_probabilities(layer: Layer, data: TrainingSet, rows: np.ndarray) -> FloatArray:
-    logits = data.dense[rows] @ layer.dense + layer.bias
-    for j, i in enumerate(rows):
-        buckets, values = data.hashed[i]
-        logits[j] += values @ layer.hashed[buckets]
-    return softmax(logits)
+def _combine(main: np.ndarray, fine: np.ndarray, identity_main: np.ndarray,
+             identity_fine: np.ndarray, weight: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """As RoleModel.with_identity, on arrays."""
+    roles = main[:, :n] * np.power(np.maximum(identity_main, 1e-9), weight)
+    fines = fine * np.power(np.maximum(identity_fine, 1e-9), weight)
+    return (roles / roles.sum(axis=1, keepdims=True),
+            fines / fines.sum(axis=1, keepdims=True))
 
 
 def _score(data: TrainingSet, main_probs: np.ndarray, fine_probs: np.ndarray,
-           model: RoleModel, second_fine: float) -> tuple[float, float, float]:
-    """(main-role accuracy + exact match ratio) / 2, main-role accuracy and exact match ratio,
-    each the mean over languages."""
+           model: RoleModel) -> dict[str, float]:
+    """On the cast mentions: main-role accuracy and exact match ratio (means over languages);
+    on all: how well "not framed" is told apart (accuracy of framed vs not at 0.5)."""
     per_language: dict[str, list[tuple[bool, bool]]] = {}
-    for i, language in enumerate(data.languages):
+    for i in np.intersect1d(data.cast, data.semeval):
         main, _, fine = decode(main_probs[i], fine_probs[i], model.mains, model.fines,
-                               model.taxonomy, second_fine)
+                               model.taxonomy, model.config.second_fine)
         gold_fine = {model.fines[j] for j in np.flatnonzero(data.fine[i])}
         right_main = main == model.mains[data.main[i]]
         exact = right_main and {f for f, _ in fine} == gold_fine
-        per_language.setdefault(language, []).append((right_main, exact))
-    main_acc = float(np.mean([np.mean([m for m, _ in v]) for v in per_language.values()]))
-    emr = float(np.mean([np.mean([e for _, e in v]) for v in per_language.values()]))
-    return (main_acc + emr) / 2, main_acc, emr
+        per_language.setdefault(data.languages[i], []).append((right_main, exact))
+    return {"main_role_accuracy": float(np.mean([np.mean([m for m, _ in v])
+                                                 for v in per_language.values()])),
+            "emr": float(np.mean([np.mean([e for _, e in v]) for v in per_language.values()]))}
 
 
-def choose_config(data: TrainingSet, model: RoleModel, base: RoleConfig,
-                  say: Callable[[str], None]) -> tuple[RoleConfig, list[dict[str, Any]]]:
-    """The decoding settings with the best held-out-fold score (out-of-fold probabilities)."""
+def held_out(data: TrainingSet, model: RoleModel, say: Callable[[str], None]
+             ) -> tuple[float, list[dict[str, float]]]:
+    """The identity weight chosen on out-of-fold probabilities (five folds of train
+    documents), and the held-out scores of each weight tried."""
     n = len(data.main)
-    oof = {name: np.zeros((n, width)) for name, width in (("main", len(model.mains)),
-                                                          ("fine", len(model.fines)))}
+    widths = {"main": len(model.mains) + 1, "fine": len(model.fines),
+              "identity_main": len(model.mains), "identity_fine": len(model.fines)}
+    oof = {name: np.zeros((n, width)) for name, width in widths.items()}
     for fold in range(FOLDS):
-        train_rows, test_rows = np.flatnonzero(data.fold != fold), np.flatnonzero(
-            data.fold == fold)
+        train_rows = np.flatnonzero(data.fold != fold)
+        test_rows = np.flatnonzero(data.fold == fold)
         say(f"fold {fold + 1}/{FOLDS}: fitting on {len(train_rows)} mentions")
-        layers = _fit_layers(data, train_rows, base, len(model.mains))
+        layers = _fit_layers(data, train_rows, model.config, len(model.mains))
         for name in oof:
-            oof[name][test_rows] = _layer_probabilities(layers[name], data, test_rows)
-    memory = _memory(data, len(model.mains))
-    same_fold = data.fold[:, None] == data.fold[None, :]
-    trials: list[tuple[RoleConfig, float, float, float]] = []
-    for temperature in TEMPERATURES:
-        near_main, near_fine = memory.probabilities(
-            data.mention_vectors, data.doc_vectors[data.doc_index],
-            data.doc_sketches[data.doc_index], base.neighbours, temperature, exclude=same_fold)
-        for weight, fine_weight, second in itertools.product(
-                NEIGHBOUR_WEIGHTS, FINE_NEIGHBOUR_WEIGHTS, SECOND_FINE):
-            main = (1 - weight) * oof["main"] + weight * near_main
-            fine = (1 - fine_weight) * oof["fine"] + fine_weight * near_fine
-            cfg = replace(base, neighbour_weight=weight, fine_neighbour_weight=fine_weight,
-                          temperature=temperature, second_fine=second)
-            trials.append((cfg, *_score(data, main, fine, model, second)))
-    best = max(trials, key=lambda t: t[1])  # the first of equals: the grid's order decides
-    table = [{"neighbour_weight": c.neighbour_weight,
-              "fine_neighbour_weight": c.fine_neighbour_weight, "temperature": c.temperature,
-              "second_fine": c.second_fine, "held_out_score": round(score, 4),
-              "held_out_main_role_accuracy": round(main_acc, 4),
-              "held_out_emr": round(emr, 4)} for c, score, main_acc, emr in trials]
-    return best[0], table
+            oof[name][test_rows] = _layer_probabilities(name, layers[name], data, test_rows)
+    rows = data.semeval
+    framed = oof["main"][rows, :len(model.mains)].sum(axis=1) >= 0.5
+    table = []
+    for weight in IDENTITY_WEIGHTS:
+        main, fine = _combine(oof["main"], oof["fine"], oof["identity_main"],
+                              oof["identity_fine"], weight, len(model.mains))
+        scores = _score(data, main, fine, model)
+        table.append({"identity_weight": weight,
+                      **{k: round(v, 4) for k, v in scores.items()},
+                      "framed_accuracy": round(float(np.mean(
+                          framed == (data.main[rows] < len(model.mains)))), 4)})
+    best = max(table, key=lambda row: row["main_role_accuracy"] + row["emr"])
+    return best["identity_weight"], table
 
 
 # ---------------------------------------------------------------- evaluation and the entry point
@@ -339,12 +280,52 @@ def floors(dev: dict[str, Any]) -> list[dict[str, Any]]:
             for metric in FLOOR_METRICS]
 
 
+def real_floors(scores: dict[str, Any]) -> list[dict[str, Any]]:
+    """roles-real dev floors: the shipped model's dev accuracy (in sample) less FLOOR_SLACK,
+    overall and per language."""
+    from narrascope.eval.roles_real import LANGUAGES as REAL_LANGUAGES
+
+    return [{"task": "roles-real", "split": "dev", **({"lang": key} if key != "all" else {}),
+             "metric": "main_role_accuracy",
+             "floor": round(float(scores[key]["main_role_accuracy"]) - FLOOR_SLACK, 3)}
+            for key in ("all", *REAL_LANGUAGES) if key in scores]
+
+
+def _real_documents(data_dir: Path, say: Callable[[str], None]) -> list[RealDocument]:
+    """The roles-real dev documents, or none when their texts are not under `data_dir`."""
+    from narrascope.eval.roles_real import load_documents
+
+    try:
+        return load_documents(data_dir, "dev")
+    except NarrascopeError as exc:
+        say(f"roles-real dev left out: {exc}")
+        return []
+
+
+def _out_of_fold_models(data: TrainingSet, real: Sequence[RealDocument], model: RoleModel,
+                        say: Callable[[str], None]) -> list[RoleModel]:
+    """For each roles-real dev document, a model trained without its fold of documents."""
+    if not real:
+        return []
+    folds = np.array([fold_of("real", d.id, REAL_FOLDS) for d in real])
+    readers: dict[int, RoleModel] = {}
+    for k in np.unique(folds):
+        held = np.flatnonzero(folds == k)
+        rows = np.flatnonzero(~np.isin(data.real_document, held))
+        say(f"roles-real fold {k + 1}/{REAL_FOLDS}: fitting without {len(held)} documents")
+        layers = _fit_layers(data, rows, model.config, len(model.mains))
+        readers[int(k)] = RoleModel(layers, model.mains, model.taxonomy, model.config,
+                                    lexicon=model.lexicon, finder=model._finder)
+    return [readers[int(k)] for k in folds]
+
+
 def train_roles(data_dir: Path, model_dir: Path, *, encoder: TextEncoder | None = None,
                 languages: Sequence[str] = LANGUAGES,
                 progress: Callable[[str], None] | None = None,
                 config: RoleConfig | None = None) -> dict[str, Any]:
-    """Train on the train split, choose settings on held-out train folds, score dev, write
-    ``roles.npz`` / ``roles.json``; returns the metrics written to the JSON."""
+    """Train on the train split, measure on held-out train folds, score dev, choose abstention
+    and calibration on roles-real dev, write ``roles.npz`` / ``roles.json``; returns the
+    metrics written to the JSON."""
     began = time.monotonic()
     say = progress or (lambda _message: None)
     if encoder is None:
@@ -354,23 +335,33 @@ def train_roles(data_dir: Path, model_dir: Path, *, encoder: TextEncoder | None 
     taxonomy = roles(data_dir)
     mains = list(taxonomy)
     fines = [f for main in mains for f in taxonomy[main]]
-    data = training_set(data_dir, languages, encoder, mains, fines, say)
+    finder, lexicon = EntityFinder(), FramingLexicon()
+    real = _real_documents(data_dir, say)
+    data = training_set(data_dir, languages, encoder, mains, fines, finder, lexicon, say,
+                        real, REAL_WEIGHT)
     base = config or RoleConfig()
-    probe = RoleModel({}, _memory(data, len(mains)), mains, taxonomy, base)
-    chosen, table = choose_config(data, probe, base, say)
-    say(f"chosen: neighbour weight {chosen.neighbour_weight} (main), "
-        f"{chosen.fine_neighbour_weight} (fine), temperature "
-        f"{chosen.temperature}, second fine role at {chosen.second_fine}; fitting on all")
+    probe = RoleModel({}, mains, taxonomy, base, lexicon=lexicon, finder=finder)
+    weight, folds = held_out(data, probe, say)
+    chosen = replace(base, identity_weight=weight)
+    say(f"identity weight {weight} (held-out folds); fitting on all")
     layers = _fit_layers(data, np.arange(len(data.main)), chosen, len(mains))
-    # dev is scored as shipped: the memory rounded to float16 as the artifact stores it
-    model = RoleModel(layers, _memory(data, len(mains)).as_stored(), mains, taxonomy, chosen)
+    model = RoleModel(layers, mains, taxonomy, chosen, lexicon=lexicon, finder=finder)
     say("scoring dev")
     dev = evaluate(model, data_dir, "dev", languages, encoder)
+    say("fitting the entity decision on roles-real dev, out of fold")
+    readers = _out_of_fold_models(data, real, model, say)
+    model.head, real_report = fit_entity_head(readers, real, encoder)
+    if real:
+        say("scoring roles-real dev as shipped (in sample)")
+        real_report["as_shipped"] = score_documents(model, real, encoder)
     metrics: dict[str, Any] = {
-        "mean": dev.get("mean", {}), "dev": dev, "held_out": table,
+        "mean": dev.get("mean", {}), "dev": dev, "held_out": folds,
+        "roles_real_dev": real_report, "real_weight": REAL_WEIGHT,
         "train_mentions": {lang: data.languages.count(lang) for lang in languages},
+        "cast_mentions": len(data.cast),
         "seconds": round(time.monotonic() - began, 1)}
-    model.save(model_dir, {"metrics": metrics, "floors": floors(dev)})
+    model.save(model_dir, {"metrics": metrics, "floors": floors(dev) + real_floors(
+        real_report.get("as_shipped", {}))})
     if "mean" in dev:
         say(f"dev mean: main-role accuracy {dev['mean']['main_role_accuracy']:.3f}, "
             f"EMR {dev['mean']['emr']:.3f}, fine F1 {dev['mean']['fine_f1']:.3f}")
