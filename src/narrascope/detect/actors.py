@@ -29,8 +29,8 @@ ACTOR_KINDS = ("person", "organisation", "country", "armed_forces", "alliance", 
 SHIPPED_ACTORS = PACKAGE_DIR / "lexicons" / "actors.toml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _LETTER = r"[\w\u0900-\u0dff]"
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD_START = re.compile(rf"(?<!{_LETTER}){_LETTER}|(?<=[a-z])[A-Z]")
 
 
@@ -104,9 +104,9 @@ def _pattern(form: str) -> re.Pattern[str]:
     """A surface form as a pattern matched at a word start."""
     stem = form.endswith("*")
     parts = form.rstrip("*").split()
-    body = r"\s*".join(re.escape(p) for p in parts) if _HANGUL.search(form) else \
+    body = r"\s*".join(re.escape(p) for p in parts) if HANGUL.search(form) else \
         r"\s+".join(re.escape(p) for p in parts)
-    if _HANGUL.search(form):
+    if HANGUL.search(form):
         tail = ""  # particles and honorifics follow Korean names directly
     elif len(parts) > 1 and parts[-1][-1:].isalpha():
         tail = ""  # "ComradeKim Jong Unwas": a glued name still ends where its last word does
@@ -136,7 +136,7 @@ class ActorCatalog:
                         continue
                     self._forms.setdefault(form[:2].lower(), []).append(
                         (_pattern(form), actor, title))
-                    if _CYRILLIC.search(form) and not form.endswith("*"):
+                    if CYRILLIC.search(form) and not form.endswith("*"):
                         self._lemma_forms.setdefault("", []).append(
                             (tuple(form.split()), actor, title))
 

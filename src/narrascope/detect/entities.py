@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from narrascope.detect.actors import Actor, ActorCatalog, AliasMatch
+from narrascope.detect.actors import CYRILLIC, HANGUL, Actor, ActorCatalog, AliasMatch
 from narrascope.detect.entities_en import Casing, capitalised_runs
 from narrascope.detect.entities_ko import KoreanNames
 from narrascope.detect.entities_ru import RussianNames
@@ -33,8 +33,6 @@ _DATELINE = re.compile(
     r"(?:\([^)\n]{1,40}\)[ \t]*(?:--|—|–|-)|(?:--|—|–|-)[ \t]*[^.\n]{1,40}\.)",
     re.MULTILINE,
 )
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ class EntityFinder:
         matches = self.catalog.match(text)
         candidates: list[_Candidate] = []
         places: list[tuple[int, int]] = list(datelines(text))
-        russian = language == "ru" or (not language and bool(_CYRILLIC.search(text[:2000])))
+        russian = language == "ru" or (not language and bool(CYRILLIC.search(text[:2000])))
         if russian:
             matches += self._russian.alias_matches(text, self.catalog)
         if russian and self._russian.available:
@@ -104,7 +102,7 @@ class EntityFinder:
                             name.name,
                         )
                     )
-        elif language == "ko" or _HANGUL.search(text[:2000]):
+        elif language == "ko" or HANGUL.search(text[:2000]):
             candidates += [
                 _Candidate(n.start, n.end, n.kind, _name_key(n.name, n.kind), _NER, n.name)
                 for n in self._korean.names(text)

@@ -15,6 +15,7 @@ from typing import Any
 from narrascope.detect.actors import Actor, ActorCatalog, AliasMatch
 
 _TOKEN = re.compile(r"[\w-]+")
+_LemmaForm = tuple[tuple[str, ...], Actor, bool, tuple[bool, ...]]  # lemmas, actor, title, caps
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class RussianNames:
     def __init__(self) -> None:
         self._loaded: Any = None
         self.available = True
+        self._lemma_index: tuple[ActorCatalog, dict[str, list[_LemmaForm]]] | None = None
 
     def _load(self) -> Any:
         if self._loaded is None and self.available:
@@ -72,17 +74,24 @@ class RussianNames:
                                    kinds.get(span.type, "place")))
         return out
 
+    def _index(self, catalog: ActorCatalog) -> dict[str, list[_LemmaForm]]:
+        """The catalog's Cyrillic aliases by the lemma of their first word (made once)."""
+        if self._lemma_index is None or self._lemma_index[0] is not catalog:
+            index: dict[str, list[_LemmaForm]] = {}
+            for words, actor, title in catalog.lemma_forms():
+                key = tuple(self.lemma(w) for w in words)
+                capitals = tuple(w[:1].isupper() for w in words)
+                index.setdefault(key[0], []).append((key, actor, title, capitals))
+            self._lemma_index = (catalog, index)
+        return self._lemma_index[1]
+
     def alias_matches(self, text: str, catalog: ActorCatalog) -> list[AliasMatch]:
         """The catalog's Cyrillic aliases and titles found on lemmas (any case form)."""
         if self._load() is None:
             return []
         tokens = list(_TOKEN.finditer(text))
         lemmas = [self.lemma(t.group()) for t in tokens]
-        index: dict[str, list[tuple[tuple[str, ...], Actor, bool, tuple[bool, ...]]]] = {}
-        for words, actor, title in catalog.lemma_forms():
-            key = tuple(self.lemma(w) for w in words)
-            capitals = tuple(w[:1].isupper() for w in words)
-            index.setdefault(key[0], []).append((key, actor, title, capitals))
+        index = self._index(catalog)
         found = []
         for i, lemma in enumerate(lemmas):
             for key, actor, title, capitals in index.get(lemma, ()):
