@@ -121,6 +121,17 @@ def softmax(logits: np.ndarray) -> FloatArray:
     return p
 
 
+def with_identity(main: np.ndarray, fine: np.ndarray, identity_main: np.ndarray,
+                  identity_fine: np.ndarray, weight: float,
+                  n: int) -> tuple[FloatArray, FloatArray]:
+    """p ∝ p(framing) * p(identity) ** weight over the n roles (the "not framed" column of
+    `main` dropped) and over the fine roles."""
+    roles = main[:, :n] * np.power(np.maximum(identity_main, 1e-9), weight)
+    fines = fine * np.power(np.maximum(identity_fine, 1e-9), weight)
+    return ((roles / roles.sum(axis=1, keepdims=True)).astype(np.float32),
+            (fines / fines.sum(axis=1, keepdims=True)).astype(np.float32))
+
+
 def decode(main_probs: np.ndarray, fine_probs: np.ndarray, mains: Sequence[str],
            fines: Sequence[str], taxonomy: Mapping[str, Sequence[str]],
            second_fine: float) -> tuple[str, float, list[tuple[str, float]]]:
@@ -216,12 +227,8 @@ class RoleModel:
         if w <= 0 or "identity_main" not in self.layers:
             return main[:, :n], fine
         empty = np.zeros((len(main), 0), dtype=np.float32)
-        pm = self.layers["identity_main"].of(empty, features.identity)
-        pf = self.layers["identity_fine"].of(empty, features.identity)
-        roles = main[:, :n] * np.power(np.maximum(pm, 1e-9), w)
-        fines = fine * np.power(np.maximum(pf, 1e-9), w)
-        return (roles / roles.sum(axis=1, keepdims=True),
-                fines / fines.sum(axis=1, keepdims=True))
+        return with_identity(main, fine, self.layers["identity_main"].of(empty, features.identity),
+                             self.layers["identity_fine"].of(empty, features.identity), w, n)
 
     def predict(self, text: str, language: str, mentions: Sequence[tuple[int, int]],
                 sentences: Sequence[Sentence], vectors: np.ndarray,

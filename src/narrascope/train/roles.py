@@ -27,6 +27,7 @@ from narrascope.detect.roles import (
     RoleModel,
     decode,
     predict_mentions,
+    with_identity,
 )
 from narrascope.detect.roles_features import (
     HASH_DIM,
@@ -195,15 +196,6 @@ def _layer_probabilities(name: str, layer: Layer, data: TrainingSet,
     return layer.of(data.dense[rows], [data.hashed[i] for i in rows])
 
 
-def _combine(main: np.ndarray, fine: np.ndarray, identity_main: np.ndarray,
-             identity_fine: np.ndarray, weight: float, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """As RoleModel.with_identity, on arrays."""
-    roles = main[:, :n] * np.power(np.maximum(identity_main, 1e-9), weight)
-    fines = fine * np.power(np.maximum(identity_fine, 1e-9), weight)
-    return (roles / roles.sum(axis=1, keepdims=True),
-            fines / fines.sum(axis=1, keepdims=True))
-
-
 def _score(data: TrainingSet, main_probs: np.ndarray, fine_probs: np.ndarray,
            model: RoleModel) -> dict[str, float]:
     """On the cast mentions: main-role accuracy and exact match ratio (means over languages);
@@ -240,8 +232,8 @@ def held_out(data: TrainingSet, model: RoleModel, say: Callable[[str], None]
     framed = oof["main"][rows, :len(model.mains)].sum(axis=1) >= 0.5
     table = []
     for weight in IDENTITY_WEIGHTS:
-        main, fine = _combine(oof["main"], oof["fine"], oof["identity_main"],
-                              oof["identity_fine"], weight, len(model.mains))
+        main, fine = with_identity(oof["main"], oof["fine"], oof["identity_main"],
+                                   oof["identity_fine"], weight, len(model.mains))
         scores = _score(data, main, fine, model)
         table.append({"identity_weight": weight,
                       **{k: round(v, 4) for k, v in scores.items()},
