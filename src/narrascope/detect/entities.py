@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from narrascope.detect.actors import CYRILLIC, HANGUL, Actor, ActorCatalog, AliasMatch
 from narrascope.detect.entities_en import Casing, capitalised_runs
@@ -92,36 +93,15 @@ class EntityFinder:
                 if name.kind == "place":
                     places.append((name.start, name.end))
                 else:
-                    candidates.append(
-                        _Candidate(
-                            name.start,
-                            name.end,
-                            name.kind,
-                            _name_key(name.name, name.kind),
-                            _NER,
-                            name.name,
-                        )
-                    )
+                    candidates.append(_found(name, _NER))
         elif language == "ko" or HANGUL.search(text[:2000]):
-            candidates += [
-                _Candidate(n.start, n.end, n.kind, _name_key(n.name, n.kind), _NER, n.name)
-                for n in self._korean.names(text)
-            ]
+            candidates += [_found(name, _NER) for name in self._korean.names(text)]
         elif any(c.isupper() for c in text[:2000]):
             for run in capitalised_runs(text, sentences, self.casing):
                 if run.place:
                     places.append((run.start, run.end))
                 else:
-                    candidates.append(
-                        _Candidate(
-                            run.start,
-                            run.end,
-                            run.kind,
-                            _name_key(run.name, run.kind),
-                            _RUN,
-                            run.name,
-                        )
-                    )
+                    candidates.append(_found(run, _RUN))
         candidates += _catalog_candidates(matches, places)
         kept = [c for c in candidates if not _inside_any(c, places) or c.source == _CATALOG]
         return _group(_resolve_overlaps(kept))
@@ -138,22 +118,13 @@ def _catalog_candidates(
     before its actor's name is left out: the name is the mention)."""
     aliases = [m for m in matches if not m.title and not _blocked(m, blocked)]
     named = {m.actor.id for m in aliases}
-    out = [
-        _Candidate(
-            m.start, m.end, _kind(m.actor), "a:" + m.actor.id, _CATALOG, m.actor.name, m.actor
-        )
-        for m in aliases
-    ]
+    out = [_from_alias(m) for m in aliases]
     for m in matches:
         if not m.title or m.actor.id not in named or _blocked(m, blocked):
             continue
         if any(a.actor.id == m.actor.id and 0 <= a.start - m.end <= _TITLE_GAP for a in aliases):
             continue
-        out.append(
-            _Candidate(
-                m.start, m.end, _kind(m.actor), "a:" + m.actor.id, _CATALOG, m.actor.name, m.actor
-            )
-        )
+        out.append(_from_alias(m))
     return out
 
 
@@ -163,8 +134,30 @@ def _blocked(m: AliasMatch, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s <= m.start and m.end <= e and (m.end - m.start) < (e - s) for s, e in spans)
 
 
-def _kind(actor: Actor) -> str:
-    return actor.kind
+class _Named(Protocol):
+    """A name a language's finder found."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
+def _found(name: _Named, source: int) -> _Candidate:
+    return _Candidate(name.start, name.end, name.kind, _name_key(name.name, name.kind), source,
+                      name.name)
+
+
+def _from_alias(m: AliasMatch) -> _Candidate:
+    return _Candidate(m.start, m.end, m.actor.kind, "a:" + m.actor.id, _CATALOG, m.actor.name,
+                      m.actor)
 
 
 def _name_key(name: str, kind: str) -> str:

@@ -38,7 +38,6 @@ from narrascope.detect.roles_features import (
 from narrascope.errors import NarrascopeError
 from narrascope.eval.roles_real import RealDocument, score_documents
 from narrascope.eval.t10 import LANGUAGES, Mention, roles, score_st1, t10_split
-from narrascope.train.roles_calibration import fit_entity_head
 from narrascope.train.roles_data import (
     FOLDS,
     REAL_FOLDS,
@@ -46,6 +45,7 @@ from narrascope.train.roles_data import (
     fold_of,
     training_set,
 )
+from narrascope.train.roles_head import fit_entity_head
 
 FLOOR_SLACK = 0.02
 FLOOR_METRICS = ("emr", "main_role_accuracy")
